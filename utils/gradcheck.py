@@ -82,6 +82,24 @@ def eval_numerical_gradient_array(f, x, dout, h=1e-5):
     return grad
 
 
+def numerical_jacobian(f, x, h=1e-5):
+    """Jacobian J[i, j] = d f_i / d x_j of a vector function by central differences.
+
+    Shapes: x (n,) float64 -> f(x) (m,) -> J (m, n). x is perturbed in place and
+    restored.
+    """
+    _check_callable("numerical_jacobian", f)
+    _check_float_array("numerical_jacobian", x)
+    h = check_positive("numerical_jacobian", "h", h)
+    if x.ndim != 1:
+        raise ValueError(f"numerical_jacobian: x must be 1-D, got shape {x.shape}")
+    columns = []
+    for j in range(x.shape[0]):
+        plus, minus = _perturbed(f, x, j, h)
+        columns.append(np.ravel(plus - minus) / (2.0 * h))
+    return np.column_stack(columns)
+
+
 def rel_error(x, y):
     """Largest relative error max |x - y| / max(1e-8, |x| + |y|) over all entries."""
     x = check_array("rel_error", "x", x)
