@@ -66,7 +66,7 @@ class Value:
     def __pow__(self, p):
         p = check_number("Value.__pow__", "the exponent", p)
         if self.data == 0 and p < 1:
-            raise ValueError(f"Value.__pow__: 0 ** {p} has no finite derivative")
+            raise ValueError(f"Value.__pow__: 0 ** {p:g} has no finite derivative")
         return Value(self.data ** p, op=f"**{p:g}", inputs=(self,),
                      local_grads=(d.power_grad(self.data, p),))
 
