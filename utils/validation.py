@@ -43,8 +43,8 @@ def check_int(func, name, value, minimum=None):
 def check_array(func, name, value, ndim=None):
     """Return ``value`` as a float64 array with ``ndim`` dimensions, or raise.
 
-    Accepts numbers, lists and arrays of real numbers; rejects strings,
-    objects, complex numbers and NaN-free checks are left to the caller.
+    Accepts numbers, lists and arrays of real numbers (or booleans); rejects
+    strings, None, objects and complex numbers.
     """
     if isinstance(value, (str, bytes, dict, set)) or value is None:
         raise TypeError(f"{func}: {name} must be a number or an array of numbers, "

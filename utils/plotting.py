@@ -1,0 +1,292 @@
+"""Figures for the course: computational graphs, functions, training curves, gradients.
+
+Every function takes ``ax=None`` (a new figure is made when None) and returns
+the Axes it drew on. ``draw_graph`` draws the classic circuit picture: inputs
+as boxes on the left, operations as circles, each node's forward value in
+green above it and its gradient in red below it.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+
+from utils.autodiff import Value
+from utils.graph import Circuit, format_number, graph_layout
+from utils.validation import check_array, check_labels, check_number, describe
+
+__all__ = ["Circuit", "draw_graph", "graph_layout", "plot_function_and_derivative",
+           "plot_decision_boundary", "plot_losses", "plot_gradient_norms",
+           "plot_activation_histograms", "VALUE_COLOR", "GRAD_COLOR"]
+
+VALUE_COLOR = "#1b7a2e"  # forward values
+GRAD_COLOR = "#c0282d"   # gradients
+_RADIUS = 0.34           # op circles, in data units (one column is 2 units)
+_BOX_H = 0.46
+_INCH_PER_UNIT = 0.62
+
+
+def _new_axes(ax, figsize=(6, 4)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def _check_callable(func, name, f):
+    if not callable(f):
+        raise TypeError(f"{func}: {name} must be a function, got {describe(f)}")
+
+
+def _check_reveal(reveal, ids):
+    if reveal is None:
+        return set(ids), set(ids)
+    if not isinstance(reveal, (tuple, list)) or len(reveal) != 2:
+        raise TypeError(f"draw_graph: reveal must be a pair (ids with values shown, ids with "
+                        f"grads shown) or None, got {describe(reveal)}")
+    return set(reveal[0]), set(reveal[1])
+
+
+# ---- computational graphs -----------------------------------------------------
+def _box_width(node):
+    return max(0.8, 0.15 * len(node.text) + 0.3)
+
+
+def _boundary(node, toward):
+    """The point where a line from node's centre toward ``toward`` leaves its shape."""
+    dx, dy = toward[0] - node.x, toward[1] - node.y
+    if node.kind == "op":
+        scale = _RADIUS / np.hypot(dx, dy)
+    else:
+        scale = min(_box_width(node) / 2 / abs(dx) if dx else np.inf,
+                    _BOX_H / 2 / abs(dy) if dy else np.inf)
+    return node.x + dx * scale, node.y + dy * scale
+
+
+def _draw_node(ax, node):
+    if node.kind == "op":
+        ax.add_patch(Circle((node.x, node.y), _RADIUS, facecolor="white",
+                            edgecolor="black", linewidth=1.2, zorder=3))
+    else:
+        width = _box_width(node)
+        ax.add_patch(FancyBboxPatch((node.x - width / 2, node.y - _BOX_H / 2), width, _BOX_H,
+                                    boxstyle="round,pad=0,rounding_size=0.08",
+                                    facecolor="#eef1f6", edgecolor="#44546a", zorder=3))
+    shown = node.text.translate(str.maketrans("", "", "${}^"))  # mathtext markup
+    size = {1: 13, 2: 12, 3: 10, 4: 9}.get(len(shown), 8)
+    ax.text(node.x, node.y, node.text, ha="center", va="center", fontsize=size,
+            zorder=4, gid=f"label-{node.id}")
+
+
+def _wire(ax, start, end):
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=11,
+                                 shrinkA=0, shrinkB=0, color="#333333", linewidth=1.1,
+                                 zorder=2))
+
+
+def _annotate_node(ax, node, show_value, show_grad):
+    """Write node's value above it (green) and its gradient below it (red)."""
+    half = _RADIUS if node.kind == "op" else _BOX_H / 2
+    style = dict(ha="center", fontsize=9.5, zorder=5,
+                 bbox=dict(facecolor="white", edgecolor="none", pad=0.6, alpha=0.85))
+    if show_value and node.value is not None:
+        ax.text(node.x, node.y + half + 0.05, format_number(node.value), color=VALUE_COLOR,
+                va="bottom", gid=f"value-{node.id}", **style)
+    if show_grad and node.grad is not None:
+        ax.text(node.x, node.y - half - 0.05, format_number(node.grad), color=GRAD_COLOR,
+                va="top", gid=f"grad-{node.id}", **style)
+
+
+def draw_graph(graph, ax=None, show_values=True, show_grads=True, reveal=None, title=None):
+    """Draw a computational graph left to right, with values (green) and gradients (red).
+
+    graph: a ``utils.autodiff.Value`` (the whole expression that produced it;
+    call ``.backward()`` first to see gradients) or a ``Circuit`` (call
+    ``forward()`` and ``backward()`` first). reveal: None (show everything)
+    or (ids whose values are shown, ids whose gradients are shown), with ids
+    as returned by ``graph_layout(graph)`` (a Circuit's node names; 0..n-1 for
+    a Value). Each node's value is written above it and its gradient below
+    it (the total dL/dnode, summed over all its uses). Returns the Axes.
+    """
+    if not isinstance(graph, (Value, Circuit)):
+        raise TypeError(f"draw_graph: graph must be a utils.autodiff.Value or a "
+                        f"utils.plotting.Circuit, got {describe(graph)}")
+    layout = graph_layout(graph)
+    values_shown, grads_shown = _check_reveal(reveal, layout.ids)
+    xs, ys = [n.x for n in layout.nodes], [n.y for n in layout.nodes]
+    width, height = max(xs) - min(xs) + 2.1, max(ys) - min(ys) + 1.5
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(width * _INCH_PER_UNIT, height * _INCH_PER_UNIT + 0.4))
+        fig.subplots_adjust(left=0, right=1, bottom=0, top=1 - 0.4 / fig.get_figheight())
+    by_id = {n.id: n for n in layout.nodes}
+    for src, dst in layout.edges:
+        a, b = by_id[src], by_id[dst]
+        _wire(ax, _boundary(a, (b.x, b.y)), _boundary(b, (a.x, a.y)))
+    root = by_id[layout.root]
+    start = _boundary(root, (root.x + 1, root.y))
+    _wire(ax, start, (start[0] + 0.8, start[1]))
+    for node in layout.nodes:
+        _draw_node(ax, node)
+        _annotate_node(ax, node, show_values and node.id in values_shown,
+                       show_grads and node.id in grads_shown)
+    ax.set_xlim(min(xs) - 0.7, max(xs) + 1.4)
+    ax.set_ylim(min(ys) - 0.75, max(ys) + 0.75)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+# ---- functions and training curves --------------------------------------------------
+def _evaluate(f, xs):
+    """f on a grid: vectorised if f accepts arrays, point by point otherwise."""
+    try:
+        ys = np.asarray(f(xs), dtype=float)
+    except (TypeError, ValueError):
+        ys = None
+    if ys is None or ys.shape != xs.shape:
+        ys = np.array([float(f(x)) for x in xs])
+    return ys
+
+
+def plot_function_and_derivative(f, df, x_min, x_max, ax=None, title=None, label="f"):
+    """Plot f and its derivative df on [x_min, x_max] (400 points); returns the Axes.
+
+    f, df: functions of x (NumPy arrays or floats); label names the function
+    in the legend, e.g. "sigmoid" gives "sigmoid(x)" and "sigmoid'(x)".
+    """
+    func = "plot_function_and_derivative"
+    _check_callable(func, "f", f)
+    _check_callable(func, "df", df)
+    x_min, x_max = check_number(func, "x_min", x_min), check_number(func, "x_max", x_max)
+    if not x_min < x_max:
+        raise ValueError(f"{func}: x_min must be less than x_max, got {x_min} and {x_max}")
+    xs = np.linspace(x_min, x_max, 400)
+    ax = _new_axes(ax)
+    ax.plot(xs, _evaluate(f, xs), label=f"{label}(x)", color="tab:blue")
+    ax.plot(xs, _evaluate(df, xs), label=f"{label}'(x)", color="tab:orange", linestyle="--")
+    ax.axhline(0, color="gray", linewidth=0.6)
+    ax.set_xlabel("x")
+    ax.set_ylabel("value")
+    ax.set_title(title if title is not None else f"{label} and its derivative")
+    ax.legend()
+    return ax
+
+
+def plot_decision_boundary(predict, X, y, ax=None, title=None, resolution=200):
+    """Colour the plane by predict's class and scatter the points X (N, 2) by label y (N,).
+
+    predict: maps an (M, 2) array to (M,) integer labels. Returns the Axes.
+    """
+    func = "plot_decision_boundary"
+    _check_callable(func, "predict", predict)
+    X = check_array(func, "X", X, ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"{func}: X must have 2 columns (a point in the plane per row), "
+                         f"got shape {X.shape}")
+    y = check_labels(func, "y", y, X.shape[0])
+    pad = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 0.25
+    lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
+                         np.linspace(lo[1], hi[1], resolution))
+    grid_labels = np.asarray(predict(np.column_stack([gx.ravel(), gy.ravel()])))
+    if grid_labels.shape != (gx.size,):
+        raise ValueError(f"{func}: predict must return one label per row, shape ({gx.size},), "
+                         f"got shape {grid_labels.shape}")
+    classes = np.union1d(np.unique(y), np.unique(grid_labels)).astype(int)
+    cmap = plt.get_cmap("tab10")
+    levels = np.arange(classes.max() + 2) - 0.5
+    ax = _new_axes(ax, figsize=(5, 4.5))
+    ax.contourf(gx, gy, grid_labels.reshape(gx.shape), levels=levels, cmap=cmap,
+                vmin=-0.5, vmax=9.5, alpha=0.3)
+    for k in np.unique(y):
+        ax.scatter(*X[y == k].T, color=cmap(k % 10), edgecolor="black", linewidth=0.5,
+                   s=28, label=f"class {k}", zorder=3)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_title(title if title is not None else "decision boundary")
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def _check_series(func, name, series):
+    if not isinstance(series, dict) or not series:
+        raise TypeError(f"{func}: {name} must be a non-empty dict label -> list of numbers, "
+                        f"got {describe(series)}")
+    return {str(k): check_array(func, f"{name}[{k!r}]", v, ndim=1) for k, v in series.items()}
+
+
+def plot_losses(histories, ax=None, title=None, log=False):
+    """Loss per epoch, one line per entry of ``histories`` (label -> list of floats).
+
+    log=True uses a logarithmic loss axis. Returns the Axes.
+    """
+    histories = _check_series("plot_losses", "histories", histories)
+    ax = _new_axes(ax)
+    for label, losses in histories.items():
+        ax.plot(np.arange(1, losses.size + 1), losses, label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    if log:
+        ax.set_yscale("log")
+    ax.set_title(title if title is not None else "training loss")
+    ax.legend()
+    return ax
+
+
+def plot_gradient_norms(norms, ax=None, title=None, log=True):
+    """||dL/dW|| per layer (layer 1 = nearest the input), one line per entry of ``norms``.
+
+    norms: label -> list of per-layer norms. log=True (default) uses a
+    logarithmic axis spanning at least two decades (so nearly equal norms
+    look flat); zero norms are then left out. Returns the Axes.
+    """
+    norms = _check_series("plot_gradient_norms", "norms", norms)
+    ax = _new_axes(ax)
+    for label, values in norms.items():
+        ax.plot(np.arange(1, values.size + 1), values, marker="o", markersize=4, label=label)
+    ax.set_xlabel("layer (1 = nearest the input)")
+    ax.set_ylabel(r"$\|\partial L / \partial W\|$")
+    if log:
+        ax.set_yscale("log", nonpositive="mask")
+        _span_decades(ax, np.concatenate(list(norms.values())))
+    ax.set_title(title if title is not None else "gradient norm per layer")
+    ax.legend()
+    return ax
+
+
+def _span_decades(ax, values, decades=2):
+    """Widen a log axis to at least ``decades`` powers of ten, so equal values look flat."""
+    positive = values[values > 0]
+    if positive.size and np.log10(positive.max() / positive.min()) < decades:
+        centre = np.sqrt(positive.max() * positive.min())
+        ax.set_ylim(centre / 10 ** (decades / 2), centre * 10 ** (decades / 2))
+
+
+def plot_activation_histograms(activations, ax=None, title=None, layers=None, bins=50):
+    """Overlaid step histograms of each hidden layer's activations, legend "layer k".
+
+    activations: list of arrays, one per layer (layer k is activations[k - 1],
+    any shape; all entries are counted). layers: the 1-based layer numbers to
+    draw (default all; pass a few for deep nets). Bins are shared so layers
+    compare directly. Returns the Axes.
+    """
+    func = "plot_activation_histograms"
+    if not isinstance(activations, (list, tuple)) or not activations:
+        raise TypeError(f"{func}: activations must be a non-empty list of arrays, one per "
+                        f"layer, got {describe(activations)}")
+    arrays = [check_array(func, f"activations[{i}]", a).ravel() for i, a in enumerate(activations)]
+    layers = range(1, len(arrays) + 1) if layers is None else list(layers)
+    bad = [k for k in layers if not 1 <= k <= len(arrays)]
+    if bad:
+        raise ValueError(f"{func}: layers must lie in 1..{len(arrays)}, got {bad}")
+    edges = np.histogram_bin_edges(np.concatenate([arrays[k - 1] for k in layers]), bins=bins)
+    ax = _new_axes(ax)
+    colors = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(layers)))
+    for color, k in zip(colors, layers):
+        ax.hist(arrays[k - 1], bins=edges, histtype="step", linewidth=1.4, color=color,
+                label=f"layer {k}")
+    ax.set_xlabel("activation value")
+    ax.set_ylabel("count")
+    ax.set_title(title if title is not None else "activations per layer")
+    ax.legend(fontsize=8)
+    return ax
