@@ -22,7 +22,12 @@ class Value:
 
     Attributes: ``data`` (float, the forward value), ``grad`` (float,
     dL/d this node after ``backward``), ``op`` (str, the operation that made
-    the node, "" for a leaf), ``inputs`` (tuple of Value), ``label`` (str).
+    the node, "" for a leaf), ``inputs`` (tuple of Value), ``local_grads``
+    (tuple of float, d self / d each input), ``label`` (str).
+
+    ``Value(data, op=..., inputs=..., local_grads=...)`` makes a node for a
+    new operation: give its inputs and its local derivatives, and
+    ``backward`` will chain through it.
     """
 
     __slots__ = ("data", "grad", "op", "inputs", "label", "_local_grads")
@@ -74,7 +79,9 @@ class Value:
         return self * -1.0
 
     def __sub__(self, other):
-        return self + (-self._lift(other, "__sub__"))
+        if isinstance(other, Value):
+            return self + (-other)
+        return self + (-self._lift(other, "__sub__").data)
 
     def __truediv__(self, other):
         other = self._lift(other, "__truediv__")
@@ -121,6 +128,11 @@ class Value:
     def relu(self):
         """max(0, self)."""
         return self._unary("relu", float(d.relu(self.data)), d.relu_grad(self.data))
+
+    @property
+    def local_grads(self):
+        """d self / d input for each of ``inputs``, computed when the node was made."""
+        return self._local_grads
 
     # ---- backpropagation ----------------------------------------------------
     def topological_order(self):
