@@ -196,7 +196,7 @@ class MultiLayerNet:
 
 
 class TwoLayerNet(MultiLayerNet):
-    """input -> affine (W1, b1) -> ReLU or tanh -> affine (W2, b2) -> sigmoid or softmax.
+    """input -> affine (W1, b1) -> activation -> affine (W2, b2) -> sigmoid or softmax.
 
     TwoLayerNet(input_dim, hidden_dim, output_dim, activation="relu",
     output="softmax", init="he", weight_scale=0.01, seed=0). For binary
