@@ -1,0 +1,52 @@
+"""Mistakes students make in ps1_chain_rule; each must make the listed test cell fail.
+
+Each entry replaces the exact substring ``find`` of the solution cell ``cell`` (a grade_id
+of source/ps1_chain_rule/ps1_chain_rule.ipynb) with ``replace``; executing the mutated
+notebook must raise in every test cell named in ``rejected_by``.
+"""
+
+MISTAKES = [
+    dict(name="forward difference (f(x + h) - f(x)) / h instead of the central difference",
+         cell="ps1_central_difference",
+         find="return (f(x + h) - f(x - h)) / (2 * h)",
+         replace="return (f(x + h) - f(x)) / h",
+         rejected_by=["ps1_test_central_difference"]),
+    dict(name="ln(sin x^2): inner derivative 2x dropped, cot(x^2) instead of 2x cot(x^2)",
+         cell="ps1_d_log_sin_sq",
+         find="return 2 * x * np.cos(x ** 2) / np.sin(x ** 2)",
+         replace="return np.cos(x ** 2) / np.sin(x ** 2)",
+         rejected_by=["ps1_test_d_log_sin_sq"]),
+    dict(name="sin(cos x): sign error in d/dx cos x (taken as +sin x)",
+         cell="ps1_d_sin_cos",
+         find="return -np.sin(x) * np.cos(np.cos(x))",
+         replace="return np.sin(x) * np.cos(np.cos(x))",
+         rejected_by=["ps1_test_d_sin_cos"]),
+    dict(name="ln(1 + e^{3x}): factor 3 of the inner link dropped",
+         cell="ps1_d_softplus3",
+         find="return 3.0 / (1.0 + np.exp(-3.0 * x))",
+         replace="return 1.0 / (1.0 + np.exp(-3.0 * x))",
+         rejected_by=["ps1_test_d_softplus3"]),
+    dict(name="total derivative: the path through y is missing",
+         cell="ps1_total_derivative",
+         find="return through_x + through_y",
+         replace="return through_x",
+         rejected_by=["ps1_test_total_derivative"]),
+    dict(name="Jacobian of f transposed: rows indexed by inputs, shape (2, 3) instead of (3, 2)",
+         cell="ps1_jacobian_f",
+         find="""    return np.array([[u1, u0],
+                     [np.cos(u0), 2 * u1],
+                     [e, -e]])""",
+         replace="""    return np.array([[u1, np.cos(u0), e],
+                     [u0, 2 * u1, -e]])""",
+         rejected_by=["ps1_test_jacobian_f", "ps1_test_jacobian_f_of_g"]),
+    dict(name="chain of Jacobians multiplied in the wrong order (J_1 J_2 ... J_k)",
+         cell="ps1_compose_jacobians",
+         find="total = J @ total",
+         replace="total = total @ J",
+         rejected_by=["ps1_test_compose_jacobians"]),
+    dict(name="J_f evaluated at v instead of at the intermediate point g(v)",
+         cell="ps1_jacobian_f_of_g",
+         find="return jacobian_f(g_vec(v)) @ jacobian_g(v)",
+         replace="return jacobian_f(v) @ jacobian_g(v)",
+         rejected_by=["ps1_test_jacobian_f_of_g"]),
+]
