@@ -314,3 +314,14 @@ def test_plot_activation_histograms_one_per_layer():
         plot_activation_histograms(acts, layers=[4])
     with pytest.raises(TypeError, match="non-empty list"):
         plot_activation_histograms(np.zeros((3, 3)))
+
+
+def test_a_labelled_operation_keeps_its_symbol_and_folded_constant():
+    from utils.autodiff import Value
+    from utils.graph import graph_layout
+
+    x = Value(3.0, "x")
+    a = x + 1
+    a.label = "a"
+    texts = [n.text for n in graph_layout(a * x).nodes]
+    assert "a\n+1" in texts and "x" in texts

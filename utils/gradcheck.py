@@ -101,7 +101,12 @@ def numerical_jacobian(f, x, h=1e-5):
 
 
 def rel_error(x, y):
-    """Largest relative error max |x - y| / max(1e-8, |x| + |y|) over all entries."""
+    """Largest relative error max |x - y| / max(1e-8, |x| + |y|) over all entries.
+
+    Where the true gradient is (near) zero the 1e-8 floor makes round-off of
+    ~1e-11 look like an error of ~1e-3; compare such points with
+    ``gradient_difference`` or an absolute tolerance instead.
+    """
     x = check_array("rel_error", "x", x)
     y = check_array("rel_error", "y", y)
     if x.shape != y.shape:

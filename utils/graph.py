@@ -165,6 +165,8 @@ def sigmoid_neuron_circuit(w=(2.0, -3.0, -3.0), x=(-1.0, -2.0), fused=False):
 class LayoutNode:
     """One drawn node: ``kind`` is "leaf" or "op", ``text`` its label or symbol.
 
+    A labelled operation node shows its label above its symbol ("q" over "+").
+
     ``value``/``grad`` are floats or None when not computed yet; ``inputs``
     are the ids of the drawn nodes feeding it; (x, y) its centre.
     """
@@ -221,8 +223,9 @@ def _value_nodes(root):
     key = {id(v): i for i, v in enumerate(order)}
     records = []
     for v in order:
-        text = v.label or (format_number(v.data) if not v.op else _value_symbol(v.op))
+        text = _value_symbol(v.op) if v.op else (v.label or format_number(v.data))
         records.append(dict(key=key[id(v)], kind="op" if v.op else "leaf", text=text,
+                            name=v.label if v.op else "",
                             value=v.data, grad=v.grad if grads_known else None,
                             inputs=[key[id(c)] for c in v.inputs],
                             constant=not v.op and not v.label, const_value=v.data,
@@ -239,7 +242,7 @@ def _circuit_nodes(circuit):
         entry = gate_of.get(name)
         leaf_text = name if name in circuit.inputs else format_number(circuit.constants.get(name, 0))
         records.append(dict(key=name, kind="op" if entry else "leaf",
-                            text=entry[3] if entry else leaf_text,
+                            text=entry[3] if entry else leaf_text, name="",
                             value=circuit.values.get(name), grad=circuit.grads.get(name),
                             inputs=list(entry[2]) if entry else [],
                             constant=name in circuit.constants,
@@ -324,8 +327,10 @@ def graph_layout(graph, fold_constants=True):
         records = _fold_constants(records)
     renumber = ({r["key"]: i for i, r in enumerate(records)} if isinstance(graph, Value)
                 else {r["key"]: r["key"] for r in records})
-    nodes = [LayoutNode(renumber[r["key"]], r["kind"], r["text"], r["value"], r["grad"],
-                        tuple(renumber[k] for k in r["inputs"])) for r in records]
+    nodes = [LayoutNode(renumber[r["key"]], r["kind"],
+                        f"{r['name']}\n{r['text']}" if r["name"] else r["text"],
+                        r["value"], r["grad"], tuple(renumber[k] for k in r["inputs"]))
+             for r in records]
     consumers = {n.id: [] for n in nodes}
     for n in nodes:
         for i in n.inputs:
