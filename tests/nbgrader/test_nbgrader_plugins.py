@@ -1,0 +1,169 @@
+"""tools/nbgrader_plugins.py on small notebooks, without the rest of nbgrader."""
+
+import importlib.util
+import os
+import re
+import time
+
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+import nbkit
+
+
+def load_plugins():
+    path = nbkit.ROOT / "tools" / "nbgrader_plugins.py"
+    spec = importlib.util.spec_from_file_location("plugins_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+plugins = load_plugins()
+
+
+def run(sources, monkeypatch, tmp_path, **traits):
+    """Execute code cells with RobustExecute; return (notebook, seconds)."""
+    for name, value in nbkit.kernel_env().items():
+        monkeypatch.setenv(name, value)
+    nb = new_notebook(cells=[new_code_cell(s) for s in sources],
+                      metadata={"kernelspec": {"name": "python3", "language": "python",
+                                               "display_name": "Python 3"}})
+    executor = plugins.RobustExecute(**traits)
+    start = time.monotonic()
+    executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    return nb, time.monotonic() - start
+
+
+def errors(cell):
+    return [o.ename for o in cell.outputs if o.output_type == "error"]
+
+
+def test_timeout_interrupts_the_cell_and_later_cells_still_run(monkeypatch, tmp_path):
+    nb, _ = run(["x = 21", "while True:\n    pass", "print(2 * x)"], monkeypatch, tmp_path,
+                timeout=2)
+    assert errors(nb.cells[0]) == []
+    assert "CellTimeoutError" in errors(nb.cells[1])
+    assert nb.cells[2].outputs[0].text == "42\n"
+
+
+def test_dead_kernel_fails_that_cell_and_every_later_code_cell(monkeypatch, tmp_path):
+    nb, _ = run(["x = 1", "import os\nos._exit(1)", "print(x)", "", "print(2)"],
+                monkeypatch, tmp_path, timeout=10)
+    assert errors(nb.cells[0]) == []
+    assert errors(nb.cells[1]) == ["DeadKernelError"]
+    assert errors(nb.cells[2]) == errors(nb.cells[4]) == ["NotRun"]
+    assert nb.cells[3].outputs == []  # empty cells are left alone
+
+
+def test_a_notebook_that_ignores_interrupts_stops_at_the_notebook_timeout(monkeypatch,
+                                                                          tmp_path):
+    stubborn = ("while True:\n    try:\n        while True:\n            pass\n"
+                "    except KeyboardInterrupt:\n        pass")
+    nb, seconds = run([stubborn] + ["print(1)"] * 6, monkeypatch, tmp_path,
+                      timeout=1, notebook_timeout=3)
+    assert "CellTimeoutError" in errors(nb.cells[0])
+    assert all(errors(c) for c in nb.cells[1:])
+    assert errors(nb.cells[-1]) == ["NotRun"]
+    assert seconds < 60  # bounded: no hang
+
+
+def grade_cell(source, outputs):
+    cell = new_code_cell(source, outputs=outputs)
+    cell.metadata["nbgrader"] = dict(grade_id="t", grade=True, solution=False, points=1,
+                                     locked=True)
+    return cell
+
+
+def hide(cell):
+    nb = new_notebook(cells=[cell])
+    plugins.HideTestCode().preprocess(nb, {})
+    return nb.cells[0]
+
+
+def test_feedback_keeps_the_visible_test_and_drops_the_hidden_one():
+    cell = hide(grade_cell("check(a)\n### BEGIN HIDDEN TESTS\nsecret(a)\n### END HIDDEN TESTS",
+                          []))
+    assert cell.source == "check(a)\n" + plugins.HIDDEN_NOTE
+
+
+def test_feedback_cuts_tracebacks_to_the_error_message():
+    error = new_output("error", ename="AssertionError", evalue="dW is wrong",
+                       traceback=["----> 3 secret(a) # the test line", "AssertionError: ..."])
+    cell = hide(grade_cell("secret(a)", [error]))
+    assert cell.outputs[0].traceback == ["AssertionError: dW is wrong"]
+
+
+def test_feedback_hides_stderr_of_test_cells_but_keeps_stdout():
+    outputs = [new_output("stream", name="stderr", text="file.py:3: Warning\n  secret(a)\n"),
+               new_output("stream", name="stdout", text="ok\n")]
+    cell = hide(grade_cell("secret(a)", outputs))
+    assert cell.outputs[0].text == plugins.STDERR_NOTE
+    assert cell.outputs[1].text == "ok\n"
+
+
+def test_feedback_leaves_student_cells_alone():
+    error = new_output("error", ename="ValueError", evalue="x", traceback=["line 1", "line 2"])
+    cell = new_code_cell("### BEGIN HIDDEN TESTS\nmine\n### END HIDDEN TESTS",
+                         outputs=[error])
+    cell.metadata["nbgrader"] = dict(grade_id="s", grade=False, solution=True, locked=False)
+    assert hide(cell).outputs[0].traceback == ["line 1", "line 2"]
+    assert "mine" in hide(cell).source
+
+
+@pytest.fixture
+def config(monkeypatch):
+    """nbgrader_config.py as loaded by nbgrader (its os.environ changes are undone)."""
+    from traitlets.config.loader import PyFileConfigLoader
+    monkeypatch.setattr(os, "environ", dict(os.environ))
+    return PyFileConfigLoader("nbgrader_config.py", path=str(nbkit.ROOT)).load_config()
+
+
+def test_every_configured_option_is_a_trait_of_nbgrader_0_9(config):
+    from nbgrader.apps import NbGraderApp
+    from nbgrader.apps.baseapp import NbGrader
+    from nbgrader.converters import Autograde, GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default import Exchange
+    from nbgrader.plugins import FileNameCollectorPlugin
+    from nbgrader.preprocessors import Execute, OverwriteCells
+    classes = [CourseDirectory, Exchange, Execute, plugins.RobustExecute, OverwriteCells,
+               Autograde, GenerateFeedback, FileNameCollectorPlugin, NbGraderApp, NbGrader]
+    traits = {cls.__name__: cls.class_trait_names(config=True) for cls in classes}
+    traits["Application"] = NbGraderApp.class_trait_names(config=True)
+    for section, values in config.items():
+        assert section in traits, f"unknown section {section}"
+        for name in values:
+            assert name in traits[section], f"{section}.{name} is not an nbgrader 0.9 option"
+
+
+def test_course_settings(config):
+    assert config.CourseDirectory.course_id == "backprop"
+    assert config.CourseDirectory.root == str(nbkit.ROOT)
+    assert config.CourseDirectory.db_url == f"sqlite:///{nbkit.ROOT / 'gradebook.db'}"
+    assert config.Exchange.root == str(nbkit.ROOT / "exchange")
+    assert config.Execute.timeout == 30 and config.Execute.interrupt_on_timeout
+    assert config.OverwriteCells.add_missing_cells
+
+
+def test_environment_overrides(monkeypatch):
+    from traitlets.config.loader import PyFileConfigLoader
+    monkeypatch.setattr(os, "environ", dict(os.environ, NBGRADER_DB_URL="sqlite:///x.db",
+                                            NBGRADER_EXCHANGE="/srv/ex",
+                                            NBGRADER_CELL_TIMEOUT="7"))
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(nbkit.ROOT)).load_config()
+    assert config.CourseDirectory.db_url == "sqlite:///x.db"
+    assert config.Exchange.root == "/srv/ex"
+    assert config.Execute.timeout == 7
+
+
+@pytest.mark.parametrize("filename, student, file_id", [
+    ("/x/extracted/alice_ps1_chain_rule.ipynb", "alice", "ps1_chain_rule.ipynb"),
+    ("/x/extracted/bob_48213_ps2_computational_graphs.ipynb", "bob",
+     "ps2_computational_graphs.ipynb"),
+    ("/x/extracted/sub/carol-1_late_ps5_vanishing_exploding.ipynb", "carol-1",
+     "ps5_vanishing_exploding.ipynb"),
+])
+def test_zip_collect_file_name_pattern(config, filename, student, file_id):
+    match = re.match(config.FileNameCollectorPlugin.named_regexp, filename)
+    assert match and match["student_id"] == student and match["file_id"] == file_id
