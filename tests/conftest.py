@@ -1,5 +1,9 @@
-"""Shared pytest set-up: a non-interactive matplotlib backend for every test."""
+"""Shared pytest set-up: a non-interactive matplotlib backend for tests in this process.
 
-import os
+``matplotlib.use`` rather than the MPLBACKEND variable, so kernels that nbval and
+the browser test start keep their own (inline) backend.
+"""
 
-os.environ.setdefault("MPLBACKEND", "Agg")
+import matplotlib
+
+matplotlib.use("Agg")

@@ -1,0 +1,127 @@
+# Backpropagation course. Run `make help` for the targets.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+FIRST_NOTEBOOK := course/01_chain_rule.ipynb
+
+# One BLAS thread: the course multiplies small matrices, where a second thread
+# only adds contention (20-60x slower products on a busy 2-core machine).
+export OPENBLAS_NUM_THREADS = 1
+
+COURSE_NOTEBOOKS := $(sort $(wildcard course/*.ipynb))
+SOURCE_NOTEBOOKS := $(sort $(wildcard source/*/*.ipynb))
+NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+         --nbval-cell-timeout=600
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+# jupyter refuses to run as root without this
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup lab test execute clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: $(STAMP) ## create .venv and install the course with its test tools
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -e ".[test]"
+	mkdir -p $(dir $(LAB_SETTINGS))
+	echo '{"@jupyterlab/apputils-extension:notification": {"checkForUpdates": false, "fetchNews": "false"}}' > $(LAB_SETTINGS)
+	touch $@
+
+lab: $(STAMP) ## start JupyterLab at the first lecture (PORT=8888)
+	@echo "Starting JupyterLab; open the http://localhost:$(PORT)/lab/tree/$(FIRST_NOTEBOOK)?token=... URL it prints."
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --port=$(PORT) $(ALLOW_ROOT) \
+		--LabApp.default_url=/lab/tree/$(FIRST_NOTEBOOK) $(if $(DISPLAY),,--no-browser)
+
+# Two pytest runs: unit tests + notebooks in parallel (--dist loadfile keeps each
+# notebook's cells on one worker, in order; notebooks under tests/ are fixtures,
+# not lectures), then the browser test alone so it has both cores.
+# Both always run; the target fails if either fails.
+test: $(STAMP) ## run unit tests, nbval on course/ and source/, and the browser test
+	@test -n "$(COURSE_NOTEBOOKS)" || { echo "error: no notebooks in course/"; exit 1; }
+	@test -n "$(SOURCE_NOTEBOOKS)" || { echo "error: no notebooks in source/*/"; exit 1; }
+	@rc=0; \
+	$(BIN)/pytest -n 2 --dist loadfile --durations=10 -m "not browser" $(NBVAL) --ignore-glob='tests/*.ipynb' \
+		tests $(COURSE_NOTEBOOKS) $(SOURCE_NOTEBOOKS) || rc=1; \
+	$(BIN)/pytest -m browser tests/browser || rc=1; \
+	exit $$rc
+
+execute: $(STAMP) ## re-run every course notebook in place, storing outputs
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=600 $(COURSE_NOTEBOOKS)
+
+clean: ## remove the install stamp and caches (keeps .venv)
+	rm -f $(STAMP)
+	rm -rf .pytest_cache .hypothesis tests/browser/screenshots *.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+# ---------------------------------------------------------------------------
+# Instructor workflow (nbgrader)
+# ---------------------------------------------------------------------------
+# nbgrader_config.py holds the settings: course "backprop", root = this folder,
+# gradebook.db here (NBGRADER_DB_URL overrides), exchange/ here for one machine
+# (NBGRADER_EXCHANGE overrides), 30 s per cell when autograding
+# (NBGRADER_CELL_TIMEOUT overrides). nbgrader runs `alembic`, so the venv's bin/
+# goes first on PATH. A term, in order:
+#   make release                       (after editing source/; commit release/)
+#   make publish ASSIGNMENT=ps1_chain_rule      (students fetch it from the exchange)
+#   make collect ASSIGNMENT=ps1_chain_rule      (or make zip-collect ... ZIP=...)
+#   make autograde ASSIGNMENT=ps1_chain_rule
+#   make feedback ASSIGNMENT=ps1_chain_rule
+#   make grades
+NBGRADER := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m nbgrader
+ASSIGNMENTS := $(notdir $(wildcard source/ps*_*))
+# Stops a target that needs ASSIGNMENT=<one of source/> before it does anything.
+need-assignment = @test -n "$(ASSIGNMENT)" -a -d "source/$(ASSIGNMENT)" || { \
+	echo "usage: make $@ ASSIGNMENT=<name> with <name> one of: $(ASSIGNMENTS)"; exit 2; }
+
+.PHONY: release publish collect zip-collect autograde feedback grades
+
+# generate_assignment also records each assignment and its test cells in the
+# gradebook (nbgrader db assignment add), which autograde needs.
+release: $(STAMP) ## write release/ from source/ for every assignment (commit release/)
+	$(NBGRADER) generate_assignment "*" --force
+	@echo "release/ now holds: $(ASSIGNMENTS)"
+
+publish: $(STAMP) ## copy release/ASSIGNMENT to the exchange for students to fetch
+	$(need-assignment)
+	$(NBGRADER) release_assignment "$(ASSIGNMENT)" --force
+
+collect: $(STAMP) ## copy submissions of ASSIGNMENT from the exchange to submitted/
+	$(need-assignment)
+	$(NBGRADER) collect "$(ASSIGNMENT)" --update
+
+# ZIP is an archive downloaded from an LMS. Files in it must be named
+# <student>_<notebook>.ipynb, e.g. alice_ps1_chain_rule.ipynb; anything between
+# the first "_" and the notebook name is ignored (alice_48213_ps1_chain_rule.ipynb),
+# so student ids contain no "_". Other files are skipped.
+zip-collect: $(STAMP) ## unpack ZIP=... (files <student>_<notebook>.ipynb) into submitted/
+	$(need-assignment)
+	@test -f "$(ZIP)" || { echo "usage: make zip-collect ASSIGNMENT=<name> ZIP=<file.zip>"; exit 2; }
+	mkdir -p "downloaded/$(ASSIGNMENT)/archive"
+	cp "$(ZIP)" "downloaded/$(ASSIGNMENT)/archive/"
+	$(NBGRADER) zip_collect "$(ASSIGNMENT)" --force
+
+# Grades every student in submitted/*/ASSIGNMENT again from scratch (same
+# grades on every run), creates students missing from the gradebook, reports
+# notebooks that cannot be read by student and file, and ends with a score table.
+autograde: $(STAMP) ## grade every submission of ASSIGNMENT (exit 1 if any could not be)
+	$(need-assignment)
+	$(BIN)/python tools/autograde.py "$(ASSIGNMENT)"
+
+# Feedback HTML shows each test cell's score and error message; the
+# HideTestCode preprocessor (tools/nbgrader_plugins.py) removes hidden tests
+# and tracebacks.
+feedback: $(STAMP) ## write feedback/<student>/ASSIGNMENT/*.html without test code
+	$(need-assignment)
+	$(NBGRADER) generate_feedback "$(ASSIGNMENT)" --force
+
+grades: $(STAMP) ## export every student's scores to grades.csv
+	$(NBGRADER) export --to=grades.csv
+	@echo "wrote grades.csv"
