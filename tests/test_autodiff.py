@@ -4,6 +4,7 @@ import math
 import sys
 
 import autograd.numpy as anp
+import numpy as np
 import pytest
 from autograd import grad
 from hypothesis import given, settings
@@ -167,7 +168,9 @@ def test_random_expressions_match_autograd(ops, x, y):
     f = lambda p, q: build(ops, p, q, "autograd")  # noqa: E731
     expected = f(x, y)
     if not math.isfinite(expected) or abs(expected) > 1e12:
-        return
+        return  # repeated squaring overflows; the oracle has nothing to say there
     assert out.data == pytest.approx(expected, rel=1e-9, abs=1e-12)
-    for got, want in ((vx.grad, grad(f, 0)(x, y)), (vy.grad, grad(f, 1)(x, y))):
+    with np.errstate(over="ignore"):  # autograd's tanh' uses cosh, which overflows first
+        oracle = (grad(f, 0)(x, y), grad(f, 1)(x, y))
+    for got, want in zip((vx.grad, vy.grad), oracle):
         assert got == pytest.approx(float(want), rel=1e-9, abs=1e-9)

@@ -322,3 +322,9 @@ def test_reload_restores_checkers_patched_in_this_process(monkeypatch):
 def test_bad_options_are_the_test_authors_error(kwargs, error):
     with pytest.raises(error, match="grading: "):
         grading.check_array("dW", E, E, **kwargs)
+
+
+def test_values_that_look_equal_at_4_digits_are_printed_with_more():
+    with pytest.raises(AssertionError) as info:
+        grading.check_scalar("slope", 12.0001, 12.0)
+    assert "expected 12, got 12.0001" in str(info.value)

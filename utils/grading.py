@@ -42,12 +42,8 @@ def _fail(message):
     raise AssertionError(message if message.endswith(("?", ".")) else message + ".")
 
 
-def _fmt(x):
-    return f"{x:.4g}"
-
-
-def _preview(values):
-    shown = ", ".join(_fmt(v) for v in values[:_PREVIEW])
+def _preview(values, digits=4):
+    shown = ", ".join(f"{v:.{digits}g}" for v in values[:_PREVIEW])
     if len(values) == 1:
         return shown
     return f"[{shown}{', ...' if len(values) > _PREVIEW else ''}]"
@@ -191,7 +187,9 @@ def _compare(name, answer, expected, rtol, atol, batch_size, known_mistakes):
         return
     hint = _diagnose(got, want, shape, rtol, atol, batch_size, known_mistakes)
     count = f" at {len(wrong)} of {len(got)} entries" if shape else ""
-    _fail(f"{name} is wrong{count}: expected {_preview(want)}, got {_preview(got)}"
+    digits = 4 if _preview(want) != _preview(got) else 12  # show where they differ
+    _fail(f"{name} is wrong{count}: expected {_preview(want, digits)}, got "
+          f"{_preview(got, digits)}"
           f"{_where(wrong[0], shape, 'first mismatch')}{hint}")
 
 

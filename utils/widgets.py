@@ -35,7 +35,7 @@ FLOW_INITS = ("normal", "xavier", "he")
 def _show(out, fig, text=""):
     """Replace the contents of Output ``out`` by ``fig`` as a PNG (and a line of text)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
     plt.close(fig)
     image = {"output_type": "display_data", "metadata": {},
              "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
