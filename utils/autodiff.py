@@ -17,6 +17,25 @@ from utils import derivatives as d
 from utils.validation import check_number, describe
 
 
+def postorder(root, inputs_of, key=id):
+    """Every node reachable from ``root``, each after all of its inputs.
+
+    ``inputs_of(node)`` gives a node's inputs (visited left to right) and
+    ``key(node)`` its identity. Iterative depth-first search, so graphs of any
+    depth work without recursion. Returns a list ending with ``root``.
+    """
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+        elif key(node) not in seen:
+            seen.add(key(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(inputs_of(node)))
+    return order
+
+
 class Value:
     """One scalar node of a computational graph.
 
@@ -136,23 +155,8 @@ class Value:
 
     # ---- backpropagation ----------------------------------------------------
     def topological_order(self):
-        """Return every node this Value depends on, inputs before outputs.
-
-        Iterative depth-first search, so graphs of any depth work without
-        recursion.
-        """
-        order, visited = [], set()
-        stack = [(self, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if expanded:
-                order.append(node)
-            elif id(node) not in visited:
-                visited.add(id(node))
-                stack.append((node, True))
-                stack.extend((child, False) for child in node.inputs
-                             if id(child) not in visited)
-        return order
+        """Return every node this Value depends on, inputs before outputs."""
+        return postorder(self, lambda node: node.inputs)
 
     def backward(self):
         """Set ``.grad`` of every node in the graph to d self / d node.

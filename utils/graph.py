@@ -16,7 +16,7 @@ import numbers
 from dataclasses import dataclass, field
 
 from utils import gates as g
-from utils.autodiff import Value
+from utils.autodiff import Value, postorder
 from utils.validation import check_number, describe
 
 _GATE_SYMBOLS = {
@@ -202,23 +202,9 @@ class GraphLayout:
         return [n.id for n in self.nodes]
 
 
-def _postorder(root, inputs_of, key):
-    """Nodes reachable from root, each after its inputs, inputs visited left to right."""
-    order, seen, stack = [], set(), [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-        elif key(node) not in seen:
-            seen.add(key(node))
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(inputs_of(node)))
-    return order
-
-
 def _value_nodes(root):
     """Raw node records of the expression behind a Value."""
-    order = _postorder(root, lambda v: v.inputs, id)
+    order = postorder(root, lambda v: v.inputs)
     grads_known = root.grad != 0.0
     key = {id(v): i for i, v in enumerate(order)}
     records = []
@@ -236,7 +222,7 @@ def _value_nodes(root):
 def _circuit_nodes(circuit):
     """Raw node records of a Circuit, reachable from its output."""
     gate_of = {entry[0]: entry for entry in circuit.gates}
-    order = _postorder(circuit.output, lambda n: gate_of[n][2] if n in gate_of else (), str)
+    order = postorder(circuit.output, lambda n: gate_of[n][2] if n in gate_of else (), str)
     records = []
     for name in order:
         entry = gate_of.get(name)
