@@ -135,3 +135,11 @@ def test_layer_errors_are_sentences(call, message):
     with pytest.raises((ValueError, TypeError)) as info:
         call()
     assert message in str(info.value)
+
+
+def test_softmax_rows_are_probabilities_even_for_huge_scores():
+    scores = np.array([[1.0, 2.0, 3.0], [1e4, 0.0, -1e4]])
+    probs = layers.softmax(scores)
+    np.testing.assert_allclose(probs[0], np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum())
+    np.testing.assert_allclose(probs[1], [1.0, 0.0, 0.0])
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)

@@ -103,12 +103,15 @@ def tanh_backward(dout, cache):
     return dout * d.tanh_grad(cache)
 
 
-def softmax(scores):
-    """Row-wise softmax of scores (N, C), shifted by each row's max so it never overflows."""
-    scores = check_array("softmax", "scores", scores, ndim=2)
+def _log_softmax(scores):
+    """Row-wise log softmax, shifted by each row's max so exp never overflows."""
     shifted = scores - scores.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def softmax(scores):
+    """Row-wise softmax of scores (N, C): probabilities (N, C), each row summing to 1."""
+    return np.exp(_log_softmax(check_array("softmax", "scores", scores, ndim=2)))
 
 
 def softmax_cross_entropy(scores, y):
@@ -120,8 +123,7 @@ def softmax_cross_entropy(scores, y):
     scores = check_array("softmax_cross_entropy", "scores", scores, ndim=2)
     n, c = scores.shape
     y = check_labels("softmax_cross_entropy", "y", y, n, c)
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    log_probs = _log_softmax(scores)
     rows = np.arange(n)
     loss = -log_probs[rows, y].mean()
     dscores = np.exp(log_probs)
