@@ -328,3 +328,22 @@ def test_values_that_look_equal_at_4_digits_are_printed_with_more():
     with pytest.raises(AssertionError) as info:
         grading.check_scalar("slope", 12.0001, 12.0)
     assert "expected 12, got 12.0001" in str(info.value)
+
+
+def test_check_not_calling_finds_reference_calls_in_nested_functions():
+    import utils.init
+
+    def he_init(fan_in, fan_out, rng):
+        def draw():
+            return utils.init.init_weights(fan_in, fan_out, "he", rng)
+        return draw()
+
+    def own_he_init(fan_in, fan_out, rng):
+        return rng.normal(0.0, (2.0 / fan_in) ** 0.5, size=(fan_in, fan_out))
+
+    with pytest.raises(AssertionError, match="he_init must draw the weights itself, but it "
+                                             "uses init_weights"):
+        grading.check_not_calling(he_init, {"init_weights"}, "draw the weights itself")
+    grading.check_not_calling(own_he_init, {"init_weights"}, "draw the weights itself")
+    with pytest.raises(AssertionError, match="expected a function written in the notebook"):
+        grading.check_not_calling(print, {"x"}, "do it")

@@ -28,7 +28,10 @@ How an answer is checked (``check_scalar``, ``check_array``, ``check_shape``):
 3. Shape, finiteness, then values are compared with Python float arithmetic
    (``|a - e| <= atol + rtol * |e|`` written without ``abs``, ``math`` or
    NumPy, none of which a notebook can then change).
-4. A wrong answer is diagnosed from a table: sign, factor 2 or 1/2, factor N or
+4. ``check_not_calling(func, names, why)`` fails a student function that
+   calls a reference implementation (e.g. ``utils.init.init_weights``) by
+   name, in its own code or in functions defined inside it.
+5. A wrong answer is diagnosed from a table: sign, factor 2 or 1/2, factor N or
    1/N (pass ``batch_size=N``), transpose, and any ``known_mistakes`` the
    author passes as ``[(wrong_value, "hint"), ...]``.
 """
@@ -247,3 +250,28 @@ def check_shape(name, answer, shape):
     want = tuple(int(n) for n in shape)
     if got != want:
         _fail(_shape_message(name, got, want))
+
+
+def _names_used(func):
+    """Global and attribute names used by func and every function defined inside it."""
+    names, codes = set(), [func.__code__]
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if hasattr(c, "co_names"))
+    return names
+
+
+def check_not_calling(func, names, why):
+    """Assert the student function ``func`` does not use any of ``names``.
+
+    ``why`` completes the sentence "<func> must <why>", e.g. "compute the
+    difference quotient itself". Names are matched in func's code objects, so a
+    call such as ``utils.init.init_weights(...)`` or ``init_weights(...)`` is
+    caught; the check reads names, it does not run func.
+    """
+    if not callable(func) or not hasattr(func, "__code__"):
+        _fail(f"expected a function written in the notebook, got {type(func).__name__}")
+    used = sorted(_names_used(func) & set(names))
+    if used:
+        _fail(f"{func.__name__} must {why}, but it uses {', '.join(used)}")
