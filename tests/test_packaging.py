@@ -16,37 +16,40 @@ CONDA_TO_PYPI = {"playwright-python": "playwright"}
 NOT_PACKAGES = {"python", "pip"}
 
 
-def _name(spec: str) -> str:
-    """'jupyterlab>=4.2,<5' -> 'jupyterlab'; 'Foo_Bar[x]' -> 'foo-bar'."""
-    name = re.split(r"[\s=<>!~\[;#]", spec.strip(), maxsplit=1)[0]
-    return name.lower().replace("_", "-")
+def _parse(spec: str) -> tuple[str, str]:
+    """'jupyterlab>=4.2,<5' -> ('jupyterlab', '>=4.2,<5'); 'Foo_Bar' -> ('foo-bar', '')."""
+    spec = spec.split("#")[0].strip()
+    name = re.split(r"[\s=<>!~\[;]", spec, maxsplit=1)[0]
+    return name.lower().replace("_", "-"), spec[len(name):].replace(" ", "")
 
 
-def pyproject_packages() -> set[str]:
+def pyproject_packages() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     specs = project["dependencies"] + project["optional-dependencies"]["test"]
-    return {_name(s) for s in specs}
+    return dict(_parse(s) for s in specs)
 
 
-def environment_packages() -> set[str]:
+def environment_packages() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    names = set()
+    packages = {}
     for dep in env["dependencies"]:
         if isinstance(dep, dict):  # the pip: section
-            names |= {_name(s) for s in dep["pip"] if not s.startswith("-")}
+            packages.update(_parse(s) for s in dep["pip"] if not s.startswith("-"))
         else:
-            name = _name(dep)
-            names.add(CONDA_TO_PYPI.get(name, name))
-    return names - NOT_PACKAGES
+            name, version = _parse(dep)
+            packages[CONDA_TO_PYPI.get(name, name)] = version
+    return {name: v for name, v in packages.items() if name not in NOT_PACKAGES}
 
 
 def test_environment_yml_matches_pyproject():
     py, env = pyproject_packages(), environment_packages()
     assert py, "no dependencies parsed from pyproject.toml"
-    assert py == env, (
-        f"only in pyproject.toml: {sorted(py - env)}; "
-        f"only in environment.yml: {sorted(env - py)}"
+    assert set(py) == set(env), (
+        f"only in pyproject.toml: {sorted(set(py) - set(env))}; "
+        f"only in environment.yml: {sorted(set(env) - set(py))}"
     )
+    differ = {name: (py[name], env[name]) for name in py if py[name] != env[name]}
+    assert not differ, f"version bounds differ (pyproject, environment.yml): {differ}"
 
 
 def test_only_utils_is_packaged():
