@@ -46,4 +46,9 @@ MISTAKES = [
          find="dX = dout @ W.T",
          replace="dX = dout @ W",
          rejected_by=["ps3_test_matmul_dX"]),
+    dict(name="matmul backward calls the reference utils.derivatives.matmul_grads",
+         cell="ps3_matmul",
+         find="dX = dout @ W.T\n    dW = X.T @ dout",
+         replace="from utils.derivatives import matmul_grads\n    dX, dW = matmul_grads(X, W, dout)",
+         rejected_by=["ps3_test_matmul_dW", "ps3_test_matmul_dX"]),
 ]

@@ -47,4 +47,9 @@ MISTAKES = [
          find="return float(np.mean(np.all(Z <= 0, axis=0)))",
          replace="return float(np.mean(Z <= 0))",
          rejected_by=["ps5_test_dead"]),
+    dict(name="He initialization calls the reference utils.init.init_weights",
+         cell="ps5_he",
+         find="std = np.sqrt(2.0 / fan_in)\n    return rng.normal(0.0, std, size=(fan_in, fan_out))",
+         replace="import utils.init\n    return utils.init.init_weights(fan_in, fan_out, \"he\", rng)",
+         rejected_by=["ps5_test_he"]),
 ]
