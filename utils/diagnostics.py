@@ -12,13 +12,6 @@ import numpy as np
 from utils import layers
 from utils.validation import check_array, check_choice
 
-_BLOCK_ACTIVATIONS = {
-    "tanh": (layers.tanh_forward, layers.tanh_backward),
-    "sigmoid": (layers.sigmoid_forward, layers.sigmoid_backward),
-    "relu": (layers.relu_forward, layers.relu_backward),
-    "leaky_relu": (layers.leaky_relu_forward, layers.leaky_relu_backward),
-}
-
 
 def dead_relu_fraction(pre_activations):
     """Fraction of ReLU units that output 0 for EVERY row of a batch.
@@ -64,7 +57,7 @@ def residual_forward(x, w, b, activation="relu"):
 
     Shapes: x (N, H), w (H, H), b (H,) -> out (N, H). Returns (out, cache).
     """
-    check_choice("residual_forward", "activation", activation, _BLOCK_ACTIVATIONS)
+    check_choice("residual_forward", "activation", activation, set(layers.ACTIVATION_LAYERS))
     x = check_array("residual_forward", "x", x, ndim=2)
     w = check_array("residual_forward", "w", w, ndim=2)
     if w.shape != (x.shape[1], x.shape[1]):
@@ -72,7 +65,7 @@ def residual_forward(x, w, b, activation="relu"):
                          f"{(x.shape[1], x.shape[1])} for x with {x.shape[1]} columns, "
                          f"got {w.shape}")
     z, affine_cache = layers.affine_forward(x, w, b)
-    a, act_cache = _BLOCK_ACTIVATIONS[activation][0](z)
+    a, act_cache = layers.ACTIVATION_LAYERS[activation][0](z)
     return x + a, (affine_cache, act_cache, activation)
 
 
@@ -87,6 +80,6 @@ def residual_backward(dout, cache):
     if dout.shape != affine_cache[0].shape:
         raise ValueError(f"residual_backward: dout must have the block's output shape "
                          f"{affine_cache[0].shape}, got {dout.shape}")
-    dz = _BLOCK_ACTIVATIONS[activation][1](dout, act_cache)
+    dz = layers.ACTIVATION_LAYERS[activation][1](dout, act_cache)
     dx, dw, db = layers.affine_backward(dz, affine_cache)
     return dout + dx, dw, db

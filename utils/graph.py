@@ -226,7 +226,8 @@ def _circuit_nodes(circuit):
     records = []
     for name in order:
         entry = gate_of.get(name)
-        leaf_text = name if name in circuit.inputs else format_number(circuit.constants.get(name, 0))
+        leaf_text = (name if name in circuit.inputs
+                     else format_number(circuit.constants.get(name, 0)))
         records.append(dict(key=name, kind="op" if entry else "leaf",
                             text=entry[3] if entry else leaf_text, name="",
                             value=circuit.values.get(name), grad=circuit.grads.get(name),

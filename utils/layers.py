@@ -149,3 +149,12 @@ def bce_with_logits(z, y):
     n = z.shape[0]
     losses = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
     return float(losses.mean()), (d.sigmoid(z) - y) / n
+
+
+ACTIVATION_LAYERS = {
+    "sigmoid": (sigmoid_forward, sigmoid_backward),
+    "tanh": (tanh_forward, tanh_backward),
+    "relu": (relu_forward, relu_backward),
+    "leaky_relu": (leaky_relu_forward, leaky_relu_backward),
+}
+"""Activation name -> (its *_forward, its *_backward), for layers chosen by name."""

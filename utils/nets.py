@@ -18,15 +18,6 @@ from utils.init import init_weights
 from utils.validation import (as_generator, check_array, check_choice, check_int,
                               check_labels, check_positive)
 
-_FORWARD = {
-    "sigmoid": layers.sigmoid_forward, "tanh": layers.tanh_forward,
-    "relu": layers.relu_forward, "leaky_relu": layers.leaky_relu_forward,
-}
-_BACKWARD = {
-    "sigmoid": layers.sigmoid_backward, "tanh": layers.tanh_backward,
-    "relu": layers.relu_backward, "leaky_relu": layers.leaky_relu_backward,
-}
-
 
 class MultiLayerNet:
     """A fully connected network with one hidden activation and a classifier output.
@@ -47,7 +38,8 @@ class MultiLayerNet:
                              f"output size, got {layer_sizes!r}")
         self.layer_sizes = [check_int(func, "each layer size", s, minimum=1)
                             for s in layer_sizes]
-        self.activation = check_choice(func, "activation", activation, set(_FORWARD))
+        self.activation = check_choice(func, "activation", activation,
+                                       set(layers.ACTIVATION_LAYERS))
         self.output = check_choice(func, "output", output, {"sigmoid", "softmax"})
         if output == "sigmoid" and self.layer_sizes[-1] != 1:
             raise ValueError(f"{func}: a sigmoid output needs 1 output unit, got "
@@ -87,7 +79,7 @@ class MultiLayerNet:
             self.pre_activations.append(z)
             act_cache = None
             if i < self.n_layers:
-                a, act_cache = _FORWARD[self.activation](z)
+                a, act_cache = layers.ACTIVATION_LAYERS[self.activation][0](z)
                 self.activations.append(a)
             self._caches.append((affine_cache, act_cache))
         return z
@@ -112,7 +104,7 @@ class MultiLayerNet:
         for i in range(self.n_layers, 0, -1):
             affine_cache, act_cache = self._caches[i - 1]
             if i < self.n_layers:
-                dz = _BACKWARD[self.activation](da, act_cache)
+                dz = layers.ACTIVATION_LAYERS[self.activation][1](da, act_cache)
             upstream.append(dz)
             da, grads[f"W{i}"], grads[f"b{i}"] = layers.affine_backward(dz, affine_cache)
         self.upstream_grads = upstream[::-1]
