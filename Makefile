@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+# The CPU build of PyTorch (an optional extra; the tests use it as an oracle). Naming the
+# version keeps pip from choosing a multi-GB CUDA build of a newer release.
+TORCH_SPEC ?= torch==2.13.0
 PORT   ?= 8888
 FIRST_NOTEBOOK := course/01_chain_rule.ipynb
 
@@ -25,13 +29,18 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## create .venv and install the course with its test tools
+setup: $(TEST_STAMP) ## create .venv and install the course, its test tools and PyTorch
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check -e ".[test]"
+	$(BIN)/python -m pip install --disable-pip-version-check -e .
 	mkdir -p $(dir $(LAB_SETTINGS))
 	echo '{"@jupyterlab/apputils-extension:notification": {"checkForUpdates": false, "fetchNews": "false"}}' > $(LAB_SETTINGS)
+	touch $@
+
+# The test tools and PyTorch (an optional extra for students) on top of the course.
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --disable-pip-version-check "$(TORCH_SPEC)" -e ".[test,torch]"
 	touch $@
 
 lab: $(STAMP) ## start JupyterLab at the first lecture (PORT=8888)
@@ -43,7 +52,7 @@ lab: $(STAMP) ## start JupyterLab at the first lecture (PORT=8888)
 # notebook's cells on one worker, in order; notebooks under tests/ are fixtures,
 # not lectures), then the browser test alone so it has both cores.
 # Both always run; the target fails if either fails.
-test: $(STAMP) ## run unit tests, nbval on course/ and source/, and the browser test
+test: $(TEST_STAMP) ## run unit tests, nbval on course/ and source/, and the browser test
 	@test -n "$(COURSE_NOTEBOOKS)" || { echo "error: no notebooks in course/"; exit 1; }
 	@test -n "$(SOURCE_NOTEBOOKS)" || { echo "error: no notebooks in source/*/"; exit 1; }
 	@rc=0; \

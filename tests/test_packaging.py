@@ -12,7 +12,7 @@ import yaml  # PyYAML: a declared dependency of nbgrader and jupyter-events
 ROOT = Path(__file__).resolve().parents[1]
 
 # conda-forge names that differ from the PyPI name
-CONDA_TO_PYPI = {"playwright-python": "playwright"}
+CONDA_TO_PYPI = {"playwright-python": "playwright", "pytorch": "torch"}
 NOT_PACKAGES = {"python", "pip"}
 
 
@@ -25,7 +25,8 @@ def _parse(spec: str) -> tuple[str, str]:
 
 def pyproject_packages() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    specs = project["dependencies"] + project["optional-dependencies"]["test"]
+    extras = project["optional-dependencies"]
+    specs = project["dependencies"] + extras["test"] + extras["torch"]
     return dict(_parse(s) for s in specs)
 
 
