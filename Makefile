@@ -122,10 +122,10 @@ zip-collect: $(STAMP) ## unpack ZIP=... (files <student>_<notebook>.ipynb) into 
 # notebooks that cannot be read by student and file, and ends with a score table.
 autograde: $(STAMP) ## grade every submission of ASSIGNMENT (exit 1 if any could not be)
 	$(need-assignment)
-	$(BIN)/python tools/autograde.py "$(ASSIGNMENT)"
+	$(BIN)/python -m grader.autograde "$(ASSIGNMENT)" $(if $(JOBS),--jobs=$(JOBS))
 
 # Feedback HTML shows each test cell's score and error message; the
-# HideTestCode preprocessor (tools/nbgrader_plugins.py) removes hidden tests
+# HideTestCode preprocessor (grader/nbgrader_plugins.py) removes hidden tests
 # and tracebacks.
 feedback: $(STAMP) ## write feedback/<student>/ASSIGNMENT/*.html without test code
 	$(need-assignment)

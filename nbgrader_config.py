@@ -8,11 +8,12 @@ Environment variables:
   NBGRADER_DB_URL    gradebook database URL (default: sqlite:///<root>/gradebook.db)
   NBGRADER_EXCHANGE  exchange directory for release_assignment / submit / collect
                      on one machine (default: <root>/exchange)
-  NBGRADER_CELL_TIMEOUT  seconds a cell may run when autograding (default: 30)
+  GRADER_*           sandbox limits when autograding (grader/sandbox.py)
 """
 
-import importlib.util
 import os
+import sys
+import warnings
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,
@@ -22,18 +23,14 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
+if ROOT not in sys.path:  # the grader package sits beside this file
+    sys.path.insert(0, ROOT)
 
+from grader import nbgrader_plugins as plugins  # noqa: E402
 
-def _load_plugins():
-    """Import tools/nbgrader_plugins.py by path (tools/ is not a package)."""
-    path = os.path.join(ROOT, "tools", "nbgrader_plugins.py")
-    spec = importlib.util.spec_from_file_location("backprop_nbgrader_plugins", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-plugins = _load_plugins()
+# nbgrader 0.9's gradebook adds submissions to a session while SQLAlchemy autoflushes,
+# which makes SQLAlchemy warn on every autograde although nothing goes wrong.
+warnings.filterwarnings("ignore", message=r"Object of type <Submitted\w+> not in session")
 
 # --- course and folders --------------------------------------------------------
 c.CourseDirectory.course_id = "backprop"
@@ -63,15 +60,11 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 # --- autograding ----------------------------------------------------------------
-# Per cell: 30 s, then the kernel is interrupted; the cell gets a
-# CellTimeoutError output (scores 0) and the next cells still run.
-c.Execute.timeout = int(os.environ.get("NBGRADER_CELL_TIMEOUT", "30"))
-c.Execute.interrupt_on_timeout = True
-c.Execute.raise_on_iopub_timeout = True
-# No command history file; the kernel's own start-up warnings are not shown.
-c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:",
-                             "--IPKernelApp.log_level=ERROR"]
-c.RobustExecute.notebook_timeout = 300
+# Student code runs in a bubblewrap sandbox and only returns data; the trusted grader
+# (grader/) judges it and writes each test cell's output (plugins.SandboxGrade, in
+# place of nbgrader's Execute). Limits: GRADER_MEMORY_MB (2048), GRADER_TIMEOUT
+# (300 s per notebook), GRADER_CELL_TIMEOUT (30 s per cell), GRADER_PROCESSES (64).
+c.SandboxGrade.course_root = ROOT
 # Deleted test cells come back from the gradebook, so they score 0 rather
 # than stopping the student's whole notebook from being graded.
 c.OverwriteCells.add_missing_cells = True
@@ -84,7 +77,7 @@ c.Autograde.sanitize_preprocessors = [
     CheckCellMetadata,
 ]
 c.Autograde.autograde_preprocessors = [
-    plugins.RobustExecute,  # instead of nbgrader's Execute
+    plugins.SandboxGrade,  # instead of nbgrader's Execute
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,

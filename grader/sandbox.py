@@ -1,7 +1,7 @@
 """Run a student's notebook code in a bubblewrap sandbox and collect plain data from it.
 
 What the sandbox sees: the Python interpreter and the course's virtual environment
-(read-only), a copy of ``utils`` in which the modules the assignment masks are stubs
+(read-only), a copy of ``utils`` (at /course/utils) in which the modules the assignment masks are stubs
 that raise ImportError (and torch and autograd are stubs too), and an empty,
 size-capped scratch folder as its working directory. Nothing else of the course: not
 ``source/``, the gradebook, the exchange, submissions, ``.git`` or other students'
@@ -32,6 +32,8 @@ ALWAYS_MASKED = {
     "autograd": "HIPS autograd is not available while assignments are graded: compute "
                 "the gradients with your own code",
 }
+# The runner starts from the sandbox's own copy of utils, at /course/utils.
+RUNNER = "import sys; sys.path.insert(0, '/course'); from utils.checks.runner import main; main()"
 MAX_LINE = 64 * 1024 * 1024  # bytes of one protocol line we are willing to read
 
 
@@ -190,7 +192,7 @@ class Sandbox:
                                   "/etc/localtime", str(base), str(prefix)]
                  if os.path.exists(p)]
         binds += [(str(stub), str(location)) for stub, location in self.package_stubs]
-        binds.append((str(self.utils_copy), str(self.utils_dir)))
+        binds.append((str(self.utils_copy), "/course/utils"))
         mounts, made = [], {"/"}
         for source, dest in binds:
             for parent in reversed(Path(dest).parents):
@@ -211,7 +213,7 @@ class Sandbox:
                 "--setenv", "MPLCONFIGDIR", "/tmp", "--setenv", "LANG", "C.UTF-8",
                 "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
                 "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "PYTHONHASHSEED", "0",
-                "--", *_drop_privileges(), f"{prefix}/bin/python", "-I", "-m", "utils.checks.runner"]
+                "--", *_drop_privileges(), f"{prefix}/bin/python", "-I", "-c", RUNNER]
 
     def run(self, cells, probes):
         """Run ``cells`` (code strings), then ``probes`` (requests); see utils.checks.runner.

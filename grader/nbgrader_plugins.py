@@ -1,11 +1,7 @@
-"""nbgrader plugins for this course; nbgrader_config.py loads this file.
+"""nbgrader plugins for this course; nbgrader_config.py installs them.
 
-RobustExecute  autograding that survives hostile notebooks: a cell that hits
-               the per-cell timeout is interrupted and scores 0 while later
-               cells still run; a kernel that dies (``os._exit``, a crash)
-               leaves that cell and every later code cell with an error, so
-               they score 0 and the student is still graded; a notebook that
-               runs past ``notebook_timeout`` seconds stops the same way.
+SandboxGrade   autograding in the sandbox, scores decided by the trusted grader
+               (instead of nbgrader's Execute).
 RestoreCells   test cells a student deleted come back from the gradebook even
                when the cells around them were deleted too.
 HideTestCode   feedback without test code: each autograder test cell shows its
@@ -14,14 +10,15 @@ HideTestCode   feedback without test code: each autograder test cell shows its
                traceback quotes the failing test line.
 """
 
+import os
 import re
-import time
 
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader import utils as nbgrader_utils
-from nbgrader.preprocessors import ClearHiddenTests, Execute, OverwriteCells
-from traitlets import Integer, Unicode
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
+from traitlets import Unicode
+
+from grader.grade import AssignmentGrader, is_test_cell
 
 HIDDEN_NOTE = "# The hidden tests of this cell ran during grading; they are not shown."
 STDERR_NOTE = ("[stderr output hidden: a test cell that writes to stderr, e.g. a "
@@ -34,36 +31,42 @@ def error_output(ename, evalue):
                       traceback=[f"{ename}: {evalue}"])
 
 
-class RobustExecute(Execute):
-    """nbgrader's Execute, but a dead kernel or a runaway notebook costs points, not the run."""
+class SandboxGrade(NbGraderPreprocessor):
+    """Autograde in the sandbox: the trusted grader writes every test cell's output.
 
-    notebook_timeout = Integer(
-        300, help="Seconds for a whole notebook; code cells after that are not run "
-                  "and score 0.").tag(config=True)
+    Replaces nbgrader's Execute. The notebook's code runs in bubblewrap
+    (grader.sandbox) and returns plain data; grader.grade judges it outside. A test
+    cell's output is then either one line saying it passed or one error line with the
+    reason, so nothing the student's code printed or displayed can reach the score or
+    the feedback. A code cell of the student's that raised gets its one-line error.
+    """
 
-    def preprocess(self, nb, resources=None, km=None):
-        self._stop_reason = None
-        self._deadline = time.monotonic() + self.notebook_timeout
-        return super().preprocess(nb, resources, km)
+    course_root = Unicode("", help="The course root, holding source/.").tag(config=True)
 
-    def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code" or not cell.source.strip():
-            return cell, resources
-        if self._stop_reason is None and time.monotonic() > self._deadline:
-            self._stop_reason = f"the notebook ran longer than {self.notebook_timeout} s"
-        if self._stop_reason is not None:
-            cell.outputs = [error_output("NotRun", f"not run: {self._stop_reason}")]
-            return cell, resources
-        try:
-            return super().preprocess_cell(cell, resources, index)
-        except DeadKernelError:
-            self._stop_reason = "the kernel died in an earlier cell"
-            cell.outputs.append(error_output(
-                "DeadKernelError", "the kernel died while running this cell "
-                                   "(os._exit, a crash or running out of memory)"))
-        except CellTimeoutError as err:
-            cell.outputs.append(error_output("CellTimeoutError", str(err).splitlines()[0]))
-        return cell, resources
+    def preprocess(self, nb, resources):
+        assignment = resources["nbgrader"]["assignment"]
+        notebook = resources["nbgrader"]["notebook"]
+        graders = self.__dict__.setdefault("_graders", {})
+        if assignment not in graders:
+            graders[assignment] = AssignmentGrader(self.course_root or os.getcwd(), assignment)
+        verdicts, errors, problem = graders[assignment].grade(nb, notebook)
+        for index, cell in enumerate(nb.cells):
+            if is_test_cell(cell):
+                verdict = verdicts[cell.metadata["nbgrader"]["grade_id"]]
+                cell.outputs = ([new_output("stream", name="stdout",
+                                            text=f"Passed {verdict.checks} checks.\n")]
+                                if verdict.message is None
+                                else [error_output("CheckFailed", verdict.message)])
+            elif cell.cell_type == "code":
+                cell.outputs = []
+                if index in errors:
+                    name, _, message = errors[index].partition(": ")
+                    cell.outputs = [error_output(name, message)]
+            if cell.cell_type == "code":
+                cell.execution_count = None
+        if problem:
+            self.log.warning("%s: %s", notebook, problem)
+        return nb, resources
 
 
 class HideTestCode(ClearHiddenTests):
