@@ -75,8 +75,9 @@ def check_available():
 
 
 def _sandbox_uid():
-    """The unprivileged uid the sandbox runs as when the grader is root (one per process)."""
-    return 200000 + os.getpid() % 50000
+    """The unprivileged uid the sandbox runs as when the grader is root: one per grading
+    process, from GRADER_UID_BASE (default 200000) up to 50,000 above it."""
+    return _env_int("GRADER_UID_BASE", 200000) + os.getpid() % 50000
 
 
 def _own_process_count():
