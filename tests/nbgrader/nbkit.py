@@ -17,8 +17,6 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-FIXTURE_ASSIGNMENT = "ps0_fixture"
 COURSE_ID = "backprop"
 N_ASSIGNMENTS = 5
 ASSIGNMENT_NAME = re.compile(r"ps\d+_[a-z0-9_]+")
@@ -37,9 +35,8 @@ def assignments(root=ROOT):
 
 
 def source_notebook(name, root=ROOT):
-    """Path of the source notebook of assignment ``name`` (the fixture lives in tests/)."""
-    base = FIXTURES if name == FIXTURE_ASSIGNMENT else Path(root)
-    return base / "source" / name / f"{name}.ipynb"
+    """Path of the source notebook of assignment ``name``."""
+    return Path(root) / "source" / name / f"{name}.ipynb"
 
 
 def environment():
@@ -223,6 +220,5 @@ def load_mistakes(path):
 
 
 def catalogue_path(name):
-    """Mistake catalogue of assignment ``name`` (the fixture's lives in tests/nbgrader)."""
-    base = FIXTURES if name == FIXTURE_ASSIGNMENT else ROOT / "tests"
-    return base / "mistakes" / f"{name}.py"
+    """Mistake catalogue of assignment ``name``."""
+    return ROOT / "tests" / "mistakes" / f"{name}.py"

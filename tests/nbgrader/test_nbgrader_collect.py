@@ -7,7 +7,7 @@ import pytest
 
 import nbkit
 
-NAME = nbkit.FIXTURE_ASSIGNMENT
+NAME = "ps1_chain_rule"
 
 
 @pytest.fixture

@@ -1,11 +1,10 @@
 """Mistake catalogues: every catalogued student mistake is caught by the tests it names.
 
 For each assignment psK_name, tests/mistakes/psK_name.py lists MISTAKES (format:
-tests/mistakes/README.md). The perfect submission (the source notebook, whose
-solution markers are comments) must pass every test cell; each mutant (one
-``find`` -> ``replace`` in one solution cell) must score 0 on every test cell in
-its ``rejected_by``, while the mutated cell itself still runs. Notebooks run in-process with nbclient, one fresh kernel per
-mutant, stopping after the last test cell the mutant must fail.
+tests/mistakes/README.md). Graded by the trusted grader in the sandbox (visible and
+hidden checks): the perfect submission (the source notebook) earns every point, the
+blank release none, and each mutant (one ``find`` -> ``replace`` in one solution
+cell) scores 0 on every test cell in its ``rejected_by``, with a short message.
 """
 
 import copy
@@ -15,7 +14,6 @@ import pytest
 import nbkit
 
 ASSIGNMENTS = nbkit.assignments()
-WITH_FIXTURE = [nbkit.FIXTURE_ASSIGNMENT] + ASSIGNMENTS
 
 
 def catalogue(name):
@@ -24,7 +22,7 @@ def catalogue(name):
 
 
 MUTANTS = [pytest.param(name, i, id=f"{name}-{m['name']}")
-           for name in WITH_FIXTURE for i, m in enumerate(catalogue(name))]
+           for name in ASSIGNMENTS for i, m in enumerate(catalogue(name))]
 
 
 def test_the_course_has_exactly_five_assignments():
@@ -32,14 +30,14 @@ def test_the_course_has_exactly_five_assignments():
         f"source/ holds {ASSIGNMENTS}; the course has {nbkit.N_ASSIGNMENTS} assignments")
 
 
-@pytest.mark.parametrize("name", WITH_FIXTURE)
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_every_assignment_has_a_mistake_catalogue(name):
     path = nbkit.catalogue_path(name)
     assert path.is_file(), f"{path} is missing"
     assert catalogue(name), f"{path} lists no MISTAKES"
 
 
-@pytest.mark.parametrize("name", WITH_FIXTURE)
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_catalogue_entries_are_well_formed(name):
     nb = nbkit.read(nbkit.source_notebook(name))
     tests = {nbkit.grade_id(c) for c in nb.cells if nbkit.is_test(c)}
@@ -58,7 +56,7 @@ def test_catalogue_entries_are_well_formed(name):
             f"{m['name']}: rejected_by must name test cells of {name}, got {m['rejected_by']}")
 
 
-@pytest.mark.parametrize("name", WITH_FIXTURE)
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_every_test_cell_rejects_some_catalogued_mistake(name):
     nb = nbkit.read(nbkit.source_notebook(name))
     tests = {nbkit.grade_id(c) for c in nb.cells if nbkit.is_test(c)}
@@ -66,28 +64,46 @@ def test_every_test_cell_rejects_some_catalogued_mistake(name):
     assert tests <= caught, f"no catalogued mistake is rejected by {sorted(tests - caught)}"
 
 
-@pytest.mark.parametrize("name", WITH_FIXTURE)
-def test_perfect_submission_passes_every_test_cell(name, tmp_path):
-    nb = nbkit.execute(nbkit.read(nbkit.source_notebook(name)), tmp_path)
-    scores = {nbkit.grade_id(c): nbkit.cell_score(c) for c in nb.cells if nbkit.is_test(c)}
-    assert scores, f"{name} has no autograded test cells"
-    failing = {k: v for k, v in scores.items() if v[0] != v[1]}
+@pytest.fixture(scope="module")
+def graders():
+    """One trusted grader per assignment (its solution runs once), closed at the end."""
+    from grader import AssignmentGrader
+    made = {}
+    yield lambda name: made.setdefault(name, AssignmentGrader(nbkit.ROOT, name))
+    for grader in made.values():
+        grader.close()
+
+
+def _grade(graders, name, nb):
+    verdicts, _, problem = graders(name).grade(nb, name)
+    return verdicts, problem
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_perfect_submission_earns_every_point(graders, name):
+    verdicts, problem = _grade(graders, name, nbkit.read(nbkit.source_notebook(name)))
+    assert problem is None, problem
+    assert verdicts, f"{name} has no autograded test cells"
+    failing = {k: v.message for k, v in verdicts.items() if v.score != v.max_score}
     assert not failing, f"the solution of {name} fails {failing}"
 
 
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_blank_release_earns_nothing(graders, name):
+    release = nbkit.ROOT / "release" / name / f"{name}.ipynb"
+    verdicts, _ = _grade(graders, name, nbkit.read(release))
+    earned = {k: v.score for k, v in verdicts.items() if v.score}
+    assert not earned, f"the blank {name} earns points in {earned}"
+
+
 @pytest.mark.parametrize("name, index", MUTANTS)
-def test_mistake_is_rejected(name, index, tmp_path):
+def test_mistake_is_rejected(graders, name, index):
     mistake = catalogue(name)[index]
     nb = copy.deepcopy(nbkit.read(nbkit.source_notebook(name)))
     cell = nbkit.cell_by_id(nb, mistake["cell"])
-    assert cell.source.count(mistake["find"]) == 1
     cell.source = cell.source.replace(mistake["find"], mistake["replace"])
-    order = [nbkit.grade_id(c) for c in nb.cells]
-    last = max(mistake["rejected_by"], key=order.index)
-    nbkit.execute(nb, tmp_path, stop_after=last)
-    errors = [o for o in cell.outputs if o.output_type == "error"]
-    assert not errors, (f"mistake {mistake['name']!r} crashes its own cell "
-                        f"({errors[0].ename}), so it tests nothing")
-    scores = {t: nbkit.cell_score(nbkit.cell_by_id(nb, t)) for t in mistake["rejected_by"]}
-    passed = {t: s for t, s in scores.items() if s[0] != 0}
+    verdicts, problem = _grade(graders, name, nb)
+    passed = {t: verdicts[t].score for t in mistake["rejected_by"] if verdicts[t].score != 0}
     assert not passed, f"mistake {mistake['name']!r} still scores in {passed}"
+    for t in mistake["rejected_by"]:
+        assert verdicts[t].message and len(verdicts[t].message) < 400, verdicts[t].message

@@ -1,71 +1,13 @@
-"""tools/nbgrader_plugins.py on small notebooks, without the rest of nbgrader."""
+"""grader/nbgrader_plugins.py on small notebooks, and nbgrader_config.py."""
 
-import importlib.util
 import os
 import re
-import time
 
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 import nbkit
-
-
-def load_plugins():
-    path = nbkit.ROOT / "tools" / "nbgrader_plugins.py"
-    spec = importlib.util.spec_from_file_location("plugins_under_test", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-plugins = load_plugins()
-
-
-def run(sources, monkeypatch, tmp_path, **traits):
-    """Execute code cells with RobustExecute; return (notebook, seconds)."""
-    for name, value in nbkit.kernel_env().items():
-        monkeypatch.setenv(name, value)
-    nb = new_notebook(cells=[new_code_cell(s) for s in sources],
-                      metadata={"kernelspec": {"name": "python3", "language": "python",
-                                               "display_name": "Python 3"}})
-    executor = plugins.RobustExecute(**traits)
-    start = time.monotonic()
-    executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
-    return nb, time.monotonic() - start
-
-
-def errors(cell):
-    return [o.ename for o in cell.outputs if o.output_type == "error"]
-
-
-def test_timeout_interrupts_the_cell_and_later_cells_still_run(monkeypatch, tmp_path):
-    nb, _ = run(["x = 21", "while True:\n    pass", "print(2 * x)"], monkeypatch, tmp_path,
-                timeout=2)
-    assert errors(nb.cells[0]) == []
-    assert "CellTimeoutError" in errors(nb.cells[1])
-    assert nb.cells[2].outputs[0].text == "42\n"
-
-
-def test_dead_kernel_fails_that_cell_and_every_later_code_cell(monkeypatch, tmp_path):
-    nb, _ = run(["x = 1", "import os\nos._exit(1)", "print(x)", "", "print(2)"],
-                monkeypatch, tmp_path, timeout=10)
-    assert errors(nb.cells[0]) == []
-    assert errors(nb.cells[1]) == ["DeadKernelError"]
-    assert errors(nb.cells[2]) == errors(nb.cells[4]) == ["NotRun"]
-    assert nb.cells[3].outputs == []  # empty cells are left alone
-
-
-def test_a_notebook_that_ignores_interrupts_stops_at_the_notebook_timeout(monkeypatch,
-                                                                          tmp_path):
-    stubborn = ("while True:\n    try:\n        while True:\n            pass\n"
-                "    except KeyboardInterrupt:\n        pass")
-    nb, seconds = run([stubborn] + ["print(1)"] * 6, monkeypatch, tmp_path,
-                      timeout=1, notebook_timeout=3)
-    assert "CellTimeoutError" in errors(nb.cells[0])
-    assert all(errors(c) for c in nb.cells[1:])
-    assert errors(nb.cells[-1]) == ["NotRun"]
-    assert seconds < 60  # bounded: no hang
+from grader import nbgrader_plugins as plugins
 
 
 def grade_cell(source, outputs):
@@ -126,8 +68,8 @@ def test_every_configured_option_is_a_trait_of_nbgrader_0_9(config):
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange.default import Exchange
     from nbgrader.plugins import FileNameCollectorPlugin
-    from nbgrader.preprocessors import Execute, OverwriteCells
-    classes = [CourseDirectory, Exchange, Execute, plugins.RobustExecute, OverwriteCells,
+    from nbgrader.preprocessors import OverwriteCells
+    classes = [CourseDirectory, Exchange, plugins.SandboxGrade, OverwriteCells,
                Autograde, GenerateFeedback, FileNameCollectorPlugin, NbGraderApp, NbGrader]
     traits = {cls.__name__: cls.class_trait_names(config=True) for cls in classes}
     traits["Application"] = NbGraderApp.class_trait_names(config=True)
@@ -142,19 +84,17 @@ def test_course_settings(config):
     assert config.CourseDirectory.root == str(nbkit.ROOT)
     assert config.CourseDirectory.db_url == f"sqlite:///{nbkit.ROOT / 'gradebook.db'}"
     assert config.Exchange.root == str(nbkit.ROOT / "exchange")
-    assert config.Execute.timeout == 30 and config.Execute.interrupt_on_timeout
+    assert config.SandboxGrade.course_root == str(nbkit.ROOT)
     assert config.OverwriteCells.add_missing_cells
 
 
 def test_environment_overrides(monkeypatch):
     from traitlets.config.loader import PyFileConfigLoader
     monkeypatch.setattr(os, "environ", dict(os.environ, NBGRADER_DB_URL="sqlite:///x.db",
-                                            NBGRADER_EXCHANGE="/srv/ex",
-                                            NBGRADER_CELL_TIMEOUT="7"))
+                                            NBGRADER_EXCHANGE="/srv/ex"))
     config = PyFileConfigLoader("nbgrader_config.py", path=str(nbkit.ROOT)).load_config()
     assert config.CourseDirectory.db_url == "sqlite:///x.db"
     assert config.Exchange.root == "/srv/ex"
-    assert config.Execute.timeout == 7
 
 
 @pytest.mark.parametrize("filename, student, file_id", [

@@ -20,7 +20,7 @@ def validator(monkeypatch):
     return Validator()
 
 
-@pytest.mark.parametrize("name", [nbkit.FIXTURE_ASSIGNMENT] + ASSIGNMENTS)
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_source_notebook_passes_validation(validator, name):
     results = validator.validate(str(nbkit.source_notebook(name)))
     assert results == {}, results

@@ -202,7 +202,8 @@ class Context:
 
 @dataclass(frozen=True)
 class Mistake:
-    """A known slip: ``wrong(want, *args, **kwargs)`` is the value it produces; ``sentence`` names it."""
+    """A known slip: ``wrong(want, *args, **kwargs)`` is the value it produces (``want``: the
+    whole expected value, arrays as ndarrays); ``sentence`` names it."""
     sentence: str
     wrong: object
 
@@ -221,10 +222,14 @@ def _numbers(data):
     return values, None
 
 
+def _index(i, shape):
+    return str([int(k) for k in np.unravel_index(i, shape)])
+
+
 def _entries(indices, shape):
     if not shape:
         return "the value"
-    return ", ".join(str(list(np.unravel_index(i, shape))) for i in indices)
+    return ", ".join(_index(i, shape) for i in indices)
 
 
 def _close_mask(got, want, rtol, atol):
@@ -240,6 +245,7 @@ def close(rtol=1e-6, atol=1e-9, key=None, mistakes=(), batch_size=None):
     """
     def judge(got, want, ctx):
         name = ctx.label
+        whole = decode(want)  # what a Mistake sees: the whole expected value, decoded
         if key is not None:
             if not isinstance(got, dict) or key not in got:
                 return f"{name}: expected a result with an entry {key!r}"
@@ -270,7 +276,7 @@ def close(rtol=1e-6, atol=1e-9, key=None, mistakes=(), batch_size=None):
             candidates = [(wrong, f"{name} {text}") for wrong, text in phrases]
             for m in mistakes:
                 try:
-                    wrong = np.array(decode(m.wrong(want, *ctx.args, **ctx.kwargs)), dtype=float)
+                    wrong = np.array(decode(m.wrong(whole, *ctx.args, **ctx.kwargs)), dtype=float)
                 except Exception:  # a mistake that does not apply to these inputs
                     continue
                 candidates.append((wrong, f"{name}: {m.sentence}"))
@@ -288,7 +294,7 @@ def close(rtol=1e-6, atol=1e-9, key=None, mistakes=(), batch_size=None):
             return f"{name} is {g.item():.8g}; expected {w.item():.8g}"
         if ctx.hidden:
             return f"{name} is wrong at {len(bad)} of {g.size} entries: {where}{more}"
-        pairs = "; ".join(f"{list(np.unravel_index(i, g.shape))}: got {g.flat[i]:.6g}, "
+        pairs = "; ".join(f"{_index(i, g.shape)}: got {g.flat[i]:.6g}, "
                           f"expected {w.flat[i]:.6g}" for i in shown[:4])
         return f"{name} is wrong at {len(bad)} of {g.size} entries ({pairs}{more})"
     return judge
