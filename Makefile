@@ -45,7 +45,7 @@ $(TEST_STAMP): $(STAMP)
 
 lab: $(STAMP) ## start JupyterLab at the first lecture (PORT=8888)
 	@echo "Starting JupyterLab; open the http://localhost:$(PORT)/lab/tree/$(FIRST_NOTEBOOK)?token=... URL it prints."
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --port=$(PORT) $(ALLOW_ROOT) \
+	JUPYTER_CONFIG_DIR="$(CURDIR)/jupyter/student" $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --port=$(PORT) $(ALLOW_ROOT) \
 		--LabApp.default_url=/lab/tree/$(FIRST_NOTEBOOK) $(if $(DISPLAY),,--no-browser)
 
 # Two pytest runs: unit tests + notebooks in parallel (--dist loadfile keeps each
@@ -90,7 +90,17 @@ ASSIGNMENTS := $(notdir $(wildcard source/ps*_*))
 need-assignment = @test -n "$(ASSIGNMENT)" -a -d "source/$(ASSIGNMENT)" || { \
 	echo "usage: make $@ ASSIGNMENT=<name> with <name> one of: $(ASSIGNMENTS)"; exit 2; }
 
-.PHONY: release publish collect zip-collect autograde feedback grades
+.PHONY: release publish collect zip-collect autograde feedback grades formgrader student-edition
+
+formgrader: $(STAMP) ## instructors: JupyterLab with nbgrader's formgrader (PORT=8888)
+	@echo "Starting JupyterLab with nbgrader's tools; the Nbgrader menu opens the Formgrader."
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+		--port=$(PORT) $(ALLOW_ROOT) --LabApp.default_url=/formgrader $(if $(DISPLAY),,--no-browser)
+
+# What students get: the lectures, the released assignments, utils, the README and the
+# set-up files - no source/, no grader/ (hidden checks), no tests.
+student-edition: $(STAMP) ## write the student edition of the course to DEST (default dist/student)
+	$(BIN)/python -m grader.student_edition "$(or $(DEST),dist/student)"
 
 # generate_assignment also records each assignment and its test cells in the
 # gradebook (nbgrader db assignment add), which autograde needs.
