@@ -115,17 +115,22 @@ publish: $(STAMP) ## copy release/ASSIGNMENT to the exchange for students to fet
 collect: $(STAMP) ## copy submissions of ASSIGNMENT from the exchange to submitted/
 	$(need-assignment)
 	$(NBGRADER) collect "$(ASSIGNMENT)" --update
+	$(BIN)/python -m grader.submissions "$(ASSIGNMENT)"
 
 # ZIP is an archive downloaded from an LMS. Files in it must be named
-# <student>_<notebook>.ipynb, e.g. alice_ps1_chain_rule.ipynb; anything between
+# <student>_<notebook>[-N].ipynb, e.g. alice_ps1_chain_rule.ipynb; anything between
 # the first "_" and the notebook name is ignored (alice_48213_ps1_chain_rule.ipynb),
-# so student ids contain no "_". Other files are skipped.
+# so student ids contain no "_"; -N marks a later attempt. Run it once per zip: every
+# zip given so far is kept, and the latest attempt of each student wins (a higher -N,
+# then a later zip). It lists every file it took and every file it skipped.
 zip-collect: $(STAMP) ## unpack ZIP=... (files <student>_<notebook>.ipynb) into submitted/
 	$(need-assignment)
 	@test -f "$(ZIP)" || { echo "usage: make zip-collect ASSIGNMENT=<name> ZIP=<file.zip>"; exit 2; }
 	mkdir -p "downloaded/$(ASSIGNMENT)/archive"
-	cp "$(ZIP)" "downloaded/$(ASSIGNMENT)/archive/"
+	n=$$(ls "downloaded/$(ASSIGNMENT)/archive" | wc -l); \
+		cp "$(ZIP)" "downloaded/$(ASSIGNMENT)/archive/$$((n + 1))-$$(basename "$(ZIP)")"
 	$(NBGRADER) zip_collect "$(ASSIGNMENT)" --force
+	$(BIN)/python -m grader.zip_names "$(ASSIGNMENT)"
 
 # Grades every student in submitted/*/ASSIGNMENT again from scratch (same
 # grades on every run), creates students missing from the gradebook, reports

@@ -95,11 +95,13 @@ c.GenerateFeedback.preprocessors = [
 ]
 
 # --- zip_collect ----------------------------------------------------------------
-# Files inside an LMS zip are named  <student_id>_[anything_]<notebook>.ipynb,
-# e.g. alice_ps1_chain_rule.ipynb or alice_48213_ps1_chain_rule.ipynb; the
-# student id is everything before the first "_" (so it contains no "_").
-c.FileNameCollectorPlugin.named_regexp = (
-    r".*/(?P<student_id>[^/_]+)_(?:[^/]*_)?(?P<file_id>ps\d+_[a-z0-9_]+\.ipynb)$")
+# Files inside an LMS zip are named  <student_id>_[anything_]<notebook>[-N].ipynb,
+# e.g. alice_ps1_chain_rule.ipynb or s7_99_ps1_chain_rule-1.ipynb (a second attempt);
+# the student id is everything before the first "_" (so it contains no "_"), and the
+# latest attempt wins (grader/zip_names.py).
+from grader.zip_names import LmsFileNames  # noqa: E402
+
+c.ZipCollectApp.collector_plugin = LmsFileNames
 
 # --- logging --------------------------------------------------------------------
 # Errors only: nbgrader warns for every test cell with hidden tests (its checksum

@@ -22,7 +22,7 @@ N_ASSIGNMENTS = 5
 ASSIGNMENT_NAME = re.compile(r"ps\d+_[a-z0-9_]+")
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
-COURSE_FILES = ("nbgrader_config.py", "utils", "grader")
+COURSE_FILES = ("nbgrader_config.py", "utils", "grader", "Makefile", "pyproject.toml")
 
 
 def assignments(root=ROOT):

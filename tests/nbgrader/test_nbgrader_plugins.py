@@ -67,10 +67,10 @@ def test_every_configured_option_is_a_trait_of_nbgrader_0_9(config):
     from nbgrader.converters import Autograde, GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange.default import Exchange
-    from nbgrader.plugins import FileNameCollectorPlugin
+    from nbgrader.apps import ZipCollectApp
     from nbgrader.preprocessors import OverwriteCells
     classes = [CourseDirectory, Exchange, plugins.SandboxGrade, OverwriteCells,
-               Autograde, GenerateFeedback, FileNameCollectorPlugin, NbGraderApp, NbGrader]
+               Autograde, GenerateFeedback, ZipCollectApp, NbGraderApp, NbGrader]
     traits = {cls.__name__: cls.class_trait_names(config=True) for cls in classes}
     traits["Application"] = NbGraderApp.class_trait_names(config=True)
     for section, values in config.items():
@@ -97,13 +97,24 @@ def test_environment_overrides(monkeypatch):
     assert config.Exchange.root == "/srv/ex"
 
 
-@pytest.mark.parametrize("filename, student, file_id", [
-    ("/x/extracted/alice_ps1_chain_rule.ipynb", "alice", "ps1_chain_rule.ipynb"),
-    ("/x/extracted/bob_48213_ps2_computational_graphs.ipynb", "bob",
-     "ps2_computational_graphs.ipynb"),
-    ("/x/extracted/sub/carol-1_late_ps5_vanishing_exploding.ipynb", "carol-1",
-     "ps5_vanishing_exploding.ipynb"),
-])
-def test_zip_collect_file_name_pattern(config, filename, student, file_id):
-    match = re.match(config.FileNameCollectorPlugin.named_regexp, filename)
-    assert match and match["student_id"] == student and match["file_id"] == file_id
+def test_lms_file_names_latest_attempt_and_later_zip_win(tmp_path):
+    import time
+    from grader.zip_names import decide
+    archive, extracted = tmp_path / "archive", tmp_path / "extracted"
+    files = {"1-a/alice_ps1_chain_rule.ipynb": "", "1-a/bob_48213_ps1_chain_rule.ipynb": "",
+             "1-a/s7_99_ps1_chain_rule.ipynb": "", "1-a/s7_99_ps1_chain_rule-1.ipynb": "",
+             "1-a/readme.txt": "", "2-b/alice_ps1_chain_rule.ipynb": ""}
+    for name, text in files.items():
+        (extracted / name).parent.mkdir(parents=True, exist_ok=True)
+        (extracted / name).write_text(text)
+    archive.mkdir()
+    (archive / "1-a.zip").write_text("")
+    time.sleep(0.05)
+    (archive / "2-b.zip").write_text("")
+    got = {str(p.relative_to(extracted)): key for p, (key, _) in decide(extracted).items()}
+    assert got == {"1-a/alice_ps1_chain_rule.ipynb": None,
+                   "1-a/bob_48213_ps1_chain_rule.ipynb": ("bob", "ps1_chain_rule.ipynb"),
+                   "1-a/s7_99_ps1_chain_rule.ipynb": None,
+                   "1-a/s7_99_ps1_chain_rule-1.ipynb": ("s7", "ps1_chain_rule.ipynb"),
+                   "1-a/readme.txt": None,
+                   "2-b/alice_ps1_chain_rule.ipynb": ("alice", "ps1_chain_rule.ipynb")}
