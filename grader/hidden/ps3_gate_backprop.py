@@ -1,6 +1,7 @@
 """Hidden checks of ps3_gate_backprop: other points, shapes, batch sizes and upstream gradients.
 
-Expected values come from the solution notebook (expect=None). The staged-expression
+Expected values come from the solution notebook (expect=None), and gradients must agree
+with them to 1e-12, which a central-difference gradient does not. The staged-expression
 diagnoses below use the analytic gradient, which is why they live here and not in the
 public module.
 """
@@ -97,7 +98,7 @@ _BATCH = [arr(_normal(6)), arr(_normal(6)), arr(_normal(6))]
 
 def _staged_checks(where, point, df):
     return [Check(f"{key} {where}", staged_grads, tuple(point) + (df,),
-                  judge=close(key=key, mistakes=STAGED_MISTAKES[key]))
+                  judge=gradient(key=key, mistakes=STAGED_MISTAKES[key], exact=True))
             for key in ("dx", "dy", "dz")]
 
 
@@ -111,7 +112,7 @@ def op_checks(what, op, inputs, names, keys, shapes=None, mistakes=None, **kwarg
     args = (op, [arr(a) for a in inputs], arr(_normal(*np.shape(out))), list(names))
     return [Check(f"{key} for {what}", op_grads, args, dict(kwargs),
                   judge=gradient(key=key, shapes=(shapes or {}).get(key, ()),
-                                 mistakes=(mistakes or {}).get(key, ())))
+                                 mistakes=(mistakes or {}).get(key, ()), exact=key != "out"))
             for key in keys]
 
 
@@ -161,7 +162,8 @@ CHECKS = {
     "ps3_test_unbroadcast": [
         Check(f"unbroadcast of a hidden gradient of shape {gshape} to {shape}", unbroadcast_of,
               (arr(_normal(*gshape)), list(shape)),
-              judge=gradient(shapes=UNBROADCAST_SHAPES, mistakes=UNBROADCAST_MISTAKES))
+              judge=gradient(shapes=UNBROADCAST_SHAPES, mistakes=UNBROADCAST_MISTAKES,
+                             exact=True))
         for gshape, shape in [((3, 5, 2), (5, 1)), ((3, 5, 2), (3, 1, 2)),
                               ((2, 3, 4, 5), (3, 1, 5)), ((4, 3), (4, 3)), ((2, 3), (1, 1)),
                               ((3, 1, 4), (1, 4))]
