@@ -14,7 +14,8 @@ Usage (from the course root, normally through `make autograde ASSIGNMENT=... JOB
    submission changed since), and the table says which grades come from the
    interrupted run. A run that finishes removes the file, so the next run grades
    everyone again.
-4. A table of scores follows (late penalties included); exit status 1 if any student
+4. Cells already graded by hand keep their hand grade and stay graded.
+5. A table of scores follows (late penalties included); exit status 1 if any student
    could not be graded, after everyone else was.
 
 Without bubblewrap it refuses with a sentence naming the fix; GRADER_UNSANDBOXED=1
@@ -139,6 +140,18 @@ def grade(root, assignment, students, jobs, everyone):
     return [p.wait() for p in procs]
 
 
+def keep_hand_grades(root, assignment):
+    """Cells graded by hand stay graded: nbgrader's autograde marks every answered written
+    cell as needing a hand grade again, even when the instructor already gave one."""
+    with gradebook(root) as gb:
+        for submission in gb.assignment_submissions(assignment):
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    if grade.manual_score is not None and grade.needs_manual_grade:
+                        grade.needs_manual_grade = False
+        gb.db.commit()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignment")
@@ -180,6 +193,7 @@ def main(argv=None):
               f"already graded, {len(todo)} to go")
     if todo:
         grade(root, assignment, todo, min(args.jobs, len(todo)), students)
+        keep_hand_grades(root, assignment)
     unreadable = {s: problems(root, assignment, s) for s in students}
     failed = report(root, assignment, students, unreadable, resumed, run, started)
     if unsandboxed:
