@@ -325,3 +325,164 @@ def test_a_labelled_operation_keeps_its_symbol_and_folded_constant():
     a.label = "a"
     texts = [n.text for n in graph_layout(a * x).nodes]
     assert "a\n+1" in texts and "x" in texts
+
+
+# ---- accessibility: palette, alt texts, show, font sizes ----------------------------
+from utils import figures, plotting  # noqa: E402
+
+
+def smallest_font(fig):
+    sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text)
+             if t.get_visible() and t.get_text().strip()]
+    return min(sizes)
+
+
+def test_palette_is_okabe_ito_and_values_differ_from_gradients():
+    okabe = plotting.OKABE_ITO
+    assert okabe["blue"] == "#0072b2" and okabe["vermillion"] == "#d55e00"
+    assert len(set(plotting.PALETTE)) == 8 and set(plotting.PALETTE) == set(okabe.values())
+    assert (VALUE_COLOR, GRAD_COLOR) == (okabe["blue"], okabe["vermillion"])
+
+
+def test_gradients_are_framed_and_italic_values_are_not():
+    ax = draw_graph(xyz_graph())
+    for t in ax.texts:
+        if t.get_gid().startswith("grad-"):
+            assert t.get_fontstyle() == "italic" and t.get_bbox_patch().get_edgecolor()[3] > 0
+        elif t.get_gid().startswith("value-"):
+            assert t.get_fontstyle() == "normal"
+
+
+@pytest.mark.parametrize("make", [
+    lambda: draw_graph(xyz_graph()).figure,
+    lambda: draw_graph(sigmoid_neuron_circuit()).figure,
+    lambda: plot_function_and_derivative(np.tanh, lambda x: 1 - np.tanh(x) ** 2, -3, 3).figure,
+    lambda: plot_decision_boundary(lambda P: (P[:, 0] > 0).astype(int),
+                                   np.array([[-1.0, 0], [1, 0]]), np.array([0, 1])).figure,
+    lambda: plot_losses({"a": [1.0, 0.5]}).figure,
+    lambda: plot_gradient_norms({"a": [1e-3, 1.0]}).figure,
+    lambda: plot_activation_histograms([np.arange(10.0)]).figure,
+    lambda: figures.jacobian_map_figure(None, np.eye(2)),
+    lambda: figures.descent_figure(),
+    lambda: figures.network_backward_figure(),
+], ids=["graph", "circuit", "function", "boundary", "losses", "norms", "histograms",
+        "jacobian", "descent", "network"])
+def test_every_figure_has_an_alt_text_and_fonts_of_at_least_10pt(make):
+    fig = make()
+    alt = plotting.alt_text(fig)
+    assert len(alt) > 30 and alt.endswith(".")
+    assert smallest_font(fig) >= plotting.MIN_FONT_SIZE
+    assert fig.get_figwidth() <= 11  # <= 1100 px at 100 dpi: not shrunk in a 1400 px window
+
+
+def test_alt_texts_are_derived_from_the_data():
+    assert plotting.describe_losses({"lr 0.1": [2.0, 0.5, 0.25]}) == (
+        "Training loss per epoch; lr 0.1: loss goes from 2 to 0.25 in 3 epochs.")
+    assert plotting.describe_gradient_norms({"tanh": [1e-6, 1e-3, 1.0]}) == (
+        "Gradient norm per layer; tanh: 1e-06 at layer 1 and 1 at layer 3 (ratio 1e-06).")
+    assert plotting.describe_graph(xyz_graph()) == (
+        "A computational graph of 5 nodes with inputs x, y, z; its output is -12 and the "
+        "gradients are dL/dx = -4, dL/dy = -4, dL/dz = 3.")
+    acts = [np.array([-1.0, 1.0]), np.array([0.0, 0.2])]
+    assert plotting.describe_activation_histograms(acts) == (
+        "Histograms of activations; standard deviation layer 1 1, layer 2 0.1.")
+
+
+def test_show_displays_png_with_alt_text(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append((obj, raw)))
+    ax = plot_losses({"a": [1.0, 0.5]})
+    plotting.show(ax.figure, "Loss falls from 1 to 0.5 in 2 epochs.")
+    ((bundle, raw),) = shown
+    assert raw and set(bundle) == {"image/png", "text/plain"}
+    assert bundle["text/plain"] == "Loss falls from 1 to 0.5 in 2 epochs."
+    import base64
+    assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
+    assert plt.get_fignums() == []  # closed: the inline backend does not show it again
+    fig = figures.descent_figure()
+    assert plotting.figure_bundle(fig)["text/plain"] == plotting.alt_text(fig)  # default alt
+    with pytest.raises(ValueError, match="give alt"):
+        plotting.figure_bundle(plt.figure(), None)
+    with pytest.raises(TypeError, match="Figure or Axes"):
+        plotting.figure_bundle("not a figure", "alt")
+
+
+def test_use_course_style_sets_palette_and_sizes():
+    with matplotlib.rc_context():
+        plotting.use_course_style()
+        assert matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0] == "#0072b2"
+        assert matplotlib.rcParams["xtick.labelsize"] >= plotting.MIN_FONT_SIZE
+
+
+# ---- new pictures: Jacobian grid, descent, network backward ------------------------
+def test_jacobian_grid_linear_image_and_area_factor():
+    J = np.array([[2.0, 1.0], [0.0, 3.0]])
+    grid = figures.jacobian_grid(None, J, point=(1.0, -1.0), radius=0.5, n_lines=3, n_points=5)
+    assert len(grid["inputs"]) == 6 and grid["inputs"][0].shape == (5, 2)
+    assert grid["det"] == pytest.approx(6.0) and grid["curved"] is None
+    # the bottom horizontal line u2 = -1 maps to J (u1, -1)
+    np.testing.assert_allclose(grid["linear"][0][-1], J @ [1.0, -1.0])
+    np.testing.assert_allclose(grid["inputs"][0][0], [0.5, -1.5])
+
+
+def test_jacobian_grid_curved_image_approaches_the_linear_one():
+    f = lambda x: np.array([np.sin(x[0]) * x[1], x[0] ** 2])  # noqa: E731
+    jac = lambda x: np.array([[np.cos(x[0]) * x[1], np.sin(x[0])], [2 * x[0], 0.0]])  # noqa: E731
+    gaps = [figures.jacobian_grid(f, jac, (0.7, 1.2), r)["gap"] for r in (0.4, 0.2, 0.1)]
+    assert gaps[0] > gaps[1] > gaps[2] and gaps[1] / gaps[2] == pytest.approx(2, rel=0.2)
+    with pytest.raises(ValueError, match=r"entry \[1, 0\] \(d f_2 / d x_1\) is 0 but f's "
+                                         r"slope there is 1.4"):
+        figures.jacobian_grid(f, lambda x: np.array([[np.cos(x[0]) * x[1], np.sin(x[0])],
+                                                     [0.0, 0.0]]), (0.7, 1.2))
+    with pytest.raises(ValueError, match="2 x 2"):
+        figures.jacobian_grid(None, np.eye(3))
+
+
+def test_descent_path_on_the_bowl():
+    # by hand: w <- w - lr * (w1, 10 w2), so each coordinate is multiplied by (1 - lr * c)
+    result = figures.descent_path(figures.BOWL["grad"], (2.0, 1.0), 0.1, 5,
+                                  loss=figures.BOWL["loss"])
+    np.testing.assert_allclose(result["path"][-1], [2.0 * 0.9 ** 5, 0.0], atol=1e-12)
+    assert result["path"].shape == (6, 2) and not result["diverged"]
+    assert result["losses"][0] == pytest.approx(0.5 * (4 + 10))
+    blown = figures.descent_path(figures.BOWL["grad"], (2.0, 1.0), 0.25, 200)
+    assert blown["diverged"] and blown["steps"] < 200  # |1 - 0.25 * 10| = 1.5 > 1
+    assert "diverges" in figures.describe_descent(
+        figures.descent_path(figures.BOWL["grad"], (2.0, 1.0), 0.21, 30,
+                             loss=figures.BOWL["loss"]), 0.21)
+    with pytest.raises(ValueError, match="start must have 2 coordinates"):
+        figures.descent_path(figures.BOWL["grad"], (1.0,), 0.1, 3)
+
+
+def test_network_backward_matches_autograd():
+    params = {"W1": np.array([[0.5, -1.0, 0.3], [0.8, 0.2, -0.6]]), "b1": np.array([0.1, 0.0, -0.2]),
+              "W2": np.array([[1.0], [-0.5], [0.7]]), "b2": np.array([0.2])}
+    x, t = np.array([1.0, -0.5]), 0.3
+
+    def loss(p):
+        W1, b1, W2, b2 = p
+        h = anp.tanh(anp.dot(x, W1) + b1)
+        return 0.5 * (anp.dot(h, W2)[0] + b2[0] - t) ** 2
+
+    expected = autograd.grad(loss)([params[k] for k in ("W1", "b1", "W2", "b2")])
+    net = figures.network_backward(x, t, params, activation="tanh")
+    for got, want in zip((net["dW1"], net["db1"], net["dW2"], net["db2"]), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-10)
+    assert net["loss"] == pytest.approx(loss([params[k] for k in ("W1", "b1", "W2", "b2")]))
+    with pytest.raises(ValueError, match=r"params\['W1'\] must have shape \(2, 3\)"):
+        figures.network_backward(x, t, {**params, "W1": np.zeros((3, 2))})
+
+
+def test_network_backward_figure_edges_are_as_wide_as_the_gradients():
+    fig = figures.network_backward_figure(activation="sigmoid", seed=1)
+    net = figures.network_backward(activation="sigmoid", seed=1)
+    (ax,) = fig.axes
+    edges = {a.get_gid(): a.arrow_patch for a in ax.texts
+             if isinstance(a, matplotlib.text.Annotation) and (a.get_gid() or "").startswith("edge-")}
+    assert len(edges) == 9
+    biggest = max(np.abs(net["dW1"]).max(), np.abs(net["dW2"]).max())
+    for (i, j), g in np.ndenumerate(net["dW1"]):
+        arrow = edges[f"edge-W1-{i + 1}-{j + 1}"]
+        assert arrow.get_linewidth() == pytest.approx(0.8 + 7.0 * abs(g) / biggest)
+        assert (arrow.get_linestyle() == "-") == (g >= 0)  # dashed when negative
+    assert "2-3-1 network (sigmoid hidden units)" in plotting.alt_text(fig)

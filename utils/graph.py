@@ -168,7 +168,9 @@ class LayoutNode:
     A labelled operation node shows its label above its symbol ("q" over "+").
 
     ``value``/``grad`` are floats or None when not computed yet; ``inputs``
-    are the ids of the drawn nodes feeding it; (x, y) its centre.
+    are the ids of the drawn nodes feeding it and ``local_grads`` the local
+    derivatives d(this node)/d(each input), aligned with ``inputs`` (None
+    where unknown); (x, y) its centre.
     """
 
     id: object
@@ -179,6 +181,7 @@ class LayoutNode:
     inputs: tuple = ()
     x: float = 0.0
     y: float = 0.0
+    local_grads: tuple = ()
 
 
 @dataclass
@@ -214,6 +217,7 @@ def _value_nodes(root):
                             name=v.label if v.op else "",
                             value=v.data, grad=v.grad if grads_known else None,
                             inputs=[key[id(c)] for c in v.inputs],
+                            locals=list(v.local_grads),
                             constant=not v.op and not v.label, const_value=v.data,
                             op=v.op))
     return records
@@ -226,16 +230,28 @@ def _circuit_nodes(circuit):
     records = []
     for name in order:
         entry = gate_of.get(name)
+        local = _gate_local_grads(entry[1]) if entry and name in circuit.values else None
         leaf_text = (name if name in circuit.inputs
                      else format_number(circuit.constants.get(name, 0)))
         records.append(dict(key=name, kind="op" if entry else "leaf",
                             text=entry[3] if entry else leaf_text, name="",
                             value=circuit.values.get(name), grad=circuit.grads.get(name),
                             inputs=list(entry[2]) if entry else [],
+                            locals=local if local is not None else [None] * len(
+                                entry[2] if entry else ()),
                             constant=name in circuit.constants,
                             const_value=circuit.constants.get(name),
                             op=_FOLDABLE_GATES.get(type(entry[1]), "") if entry else ""))
     return records
+
+
+def _gate_local_grads(gate):
+    """d out / d input of a scalar gate after its forward: its backward of dout = 1."""
+    try:
+        local = gate.backward(1.0)
+    except (RuntimeError, ValueError, TypeError):
+        return None
+    return [float(v) for v in (local if gate.n_inputs > 1 else (local,))]
 
 
 def _fold_constants(records):
@@ -251,7 +267,9 @@ def _fold_constants(records):
         if r["op"] in ("+", "*") and len(consts) == 1 and len(r["inputs"]) == 2:
             c = by_key[consts[0]]["const_value"]
             r["text"] = r["text"] + format_number(c)
-            r["inputs"] = [k for k in r["inputs"] if k != consts[0]]
+            keep = [i for i, k in enumerate(r["inputs"]) if k != consts[0]]
+            r["locals"] = [r["locals"][i] for i in keep]
+            r["inputs"] = [r["inputs"][i] for i in keep]
             folded.add(consts[0])
     return [r for r in records if r["key"] not in folded]
 
@@ -316,7 +334,8 @@ def graph_layout(graph, fold_constants=True):
                 else {r["key"]: r["key"] for r in records})
     nodes = [LayoutNode(renumber[r["key"]], r["kind"],
                         f"{r['name']}\n{r['text']}" if r["name"] else r["text"],
-                        r["value"], r["grad"], tuple(renumber[k] for k in r["inputs"]))
+                        r["value"], r["grad"], tuple(renumber[k] for k in r["inputs"]),
+                        local_grads=tuple(r["locals"]))
              for r in records]
     consumers = {n.id: [] for n in nodes}
     for n in nodes:
@@ -328,3 +347,42 @@ def graph_layout(graph, fold_constants=True):
         n.x, n.y = col[n.id] * COLUMN_SPACING, -row[n.id] * ROW_SPACING
     edges = [(i, n.id) for n in nodes for i in n.inputs]
     return GraphLayout(nodes, edges, nodes[-1].id)
+
+
+def forward_order(layout):
+    """The ids of ``layout`` in the order a forward pass computes them, first input first.
+
+    A depth-first walk from the output that visits a node's deeper input
+    (longer chain of operations behind it) before its shallower ones, ties
+    left to right: the order a person evaluates the expression by hand, so
+    sigmoid(w2 * tanh(w1 * x + b1) + b2) starts at w1, not w2. Every node
+    comes after its inputs.
+    """
+    by_id = {n.id: n for n in layout.nodes}
+    depth = {}
+    for n in layout.nodes:  # inputs before outputs
+        depth[n.id] = 1 + max((depth[i] for i in n.inputs), default=-1)
+
+    def inputs_of(node_id):
+        ins = list(dict.fromkeys(by_id[node_id].inputs))
+        return sorted(ins, key=lambda i: -depth[i])  # stable: ties keep left to right
+
+    return postorder(layout.root, inputs_of, key=lambda i: i)
+
+
+def contributions(layout, node_id):
+    """How node ``node_id`` receives its gradient: one (consumer id, local, upstream) per use.
+
+    local = d consumer / d node, upstream = dL/d consumer; local * upstream
+    is the contribution, and the contributions add up to the node's grad.
+    A node used twice by one consumer (x * x) gets one entry with the summed
+    local derivative. Empty for the output node.
+    """
+    rows = {}
+    for n in layout.nodes:
+        for i, local in zip(n.inputs, n.local_grads or [None] * len(n.inputs)):
+            if i == node_id:
+                known = rows.get(n.id, (n.id, 0.0, n.grad))[1]
+                rows[n.id] = (n.id, None if local is None or known is None else known + local,
+                              n.grad)
+    return list(rows.values())

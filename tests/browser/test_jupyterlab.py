@@ -66,6 +66,8 @@ STDERR_TRACEBACK = (
     '.jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]'
 )
 WIDGET_PROBLEMS = ("Error displaying widget", "Loading widget")
+# what a slider drives: an explorer's picture (ipywidgets.Image) or an Output area
+OUTPUTS = ".widget-image, .widget-output"
 
 
 def _digest(path: Path) -> str:
@@ -126,14 +128,15 @@ def _check_widgets_and_slider(page):
         arg=list(WIDGET_PROBLEMS), timeout=30_000,
     )
 
-    # Prefer a cell holding both a slider and the output it drives (interact, VBox([...]));
-    # otherwise take the first slider and watch every widget output of the notebook.
+    # Prefer a cell holding both a slider and the output it drives (an explorer's image,
+    # interact, VBox([...])); otherwise take the first slider and watch every widget
+    # output of the notebook.
     scope = notebook.locator(".jp-Cell").filter(has=page.locator(".widget-slider")).filter(
-        has=page.locator(".widget-output")).first
+        has=page.locator(OUTPUTS)).first
     if scope.count() == 0:
         scope = notebook
-    outputs = scope.locator(".widget-output")
-    assert outputs.count() > 0, "no widget output area (ipywidgets.Output / interact) to drive"
+    outputs = scope.locator(OUTPUTS)
+    assert outputs.count() > 0, "no widget output (explorer image, ipywidgets.Output) to drive"
     slider = scope.locator(".widget-slider").first
     assert slider.count() == 1, "no ipywidgets slider found"
     slider.scroll_into_view_if_needed()
@@ -173,7 +176,7 @@ def _settled_html(page, outputs, timeout_s: float = 60) -> str:
     previous = None
     for _ in range(int(timeout_s * 2)):
         html = _inner_html(outputs)
-        if html == previous and "jp-Rendered" in html:
+        if html == previous and ("jp-Rendered" in html or 'src="blob:' in html):
             return html
         previous = html
         page.wait_for_timeout(500)
@@ -181,5 +184,6 @@ def _settled_html(page, outputs, timeout_s: float = 60) -> str:
 
 
 def _inner_html(locator) -> str:
-    html = "".join(locator.evaluate_all("els => els.map(e => e.innerHTML)"))
+    # outerHTML: an image's picture lives in its own src attribute
+    html = "".join(locator.evaluate_all("els => els.map(e => e.outerHTML)"))
     return re.sub(r'\s(id|data-lm-[\w-]+)="[^"]*"', "", html)  # ignore volatile DOM ids
