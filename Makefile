@@ -70,6 +70,18 @@ clean: ## remove the install stamp and caches (keeps .venv)
 	rm -rf .pytest_cache .hypothesis tests/browser/screenshots *.egg-info
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
 
+# The course's speed against its peers (micrograd, PyTorch, plain nbgrader), measured
+# in one run: prints one table and writes benchmarks/results.md (under 10 minutes).
+# QUICK=1 runs every row with minimal repeats and tiny sizes: a check of the harness.
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(TEST_STAMP)
+	$(BIN)/python -m pip install --disable-pip-version-check "$(TORCH_SPEC)" -e ".[test,torch,bench]"
+	touch $@
+
+.PHONY: bench
+bench: $(BENCH_STAMP) ## time the course against its peers -> benchmarks/results.md (QUICK=1)
+	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick)
+
 # ---------------------------------------------------------------------------
 # Instructor workflow (nbgrader)
 # ---------------------------------------------------------------------------
@@ -90,7 +102,8 @@ ASSIGNMENTS := $(notdir $(wildcard source/ps*_*))
 need-assignment = @test -n "$(ASSIGNMENT)" -a -d "source/$(ASSIGNMENT)" || { \
 	echo "usage: make $@ ASSIGNMENT=<name> with <name> one of: $(ASSIGNMENTS)"; exit 2; }
 
-.PHONY: release publish collect zip-collect autograde feedback grades formgrader student-edition
+.PHONY: release publish collect zip-collect autograde feedback grades formgrader student-edition \
+	duedate release-feedback
 
 formgrader: $(STAMP) ## instructors: JupyterLab with nbgrader's formgrader (PORT=8888)
 	@echo "Starting JupyterLab with nbgrader's tools; the Nbgrader menu opens the Formgrader."
@@ -145,6 +158,18 @@ autograde: $(STAMP) ## grade every submission of ASSIGNMENT (exit 1 if any could
 feedback: $(STAMP) ## write feedback/<student>/ASSIGNMENT/*.html without test code
 	$(need-assignment)
 	$(NBGRADER) generate_feedback "$(ASSIGNMENT)" --force
+
+# Students who submitted through the exchange fetch their feedback in the Assignment
+# List; for students who came through an LMS zip, upload feedback/ASSIGNMENT-feedback.zip.
+release-feedback: $(STAMP) ## give students their feedback: exchange, and a zip for the LMS
+	$(need-assignment)
+	$(NBGRADER) release_feedback "$(ASSIGNMENT)" || echo "(no exchange submissions to release to)"
+	$(BIN)/python -m grader.feedback_zip "$(ASSIGNMENT)"
+
+duedate: $(STAMP) ## set the due date of ASSIGNMENT: DUE="2026-12-10 17:00:00 UTC"
+	$(need-assignment)
+	@test -n "$(DUE)" || { echo 'usage: make duedate ASSIGNMENT=<name> DUE="2026-12-10 17:00:00 UTC"'; exit 2; }
+	$(NBGRADER) db assignment add "$(ASSIGNMENT)" --duedate="$(DUE)"
 
 grades: $(STAMP) ## export every student's scores to grades.csv
 	$(NBGRADER) export --to=grades.csv

@@ -65,6 +65,7 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 # place of nbgrader's Execute). Limits: GRADER_MEMORY_MB (2048), GRADER_TIMEOUT
 # (300 s per notebook), GRADER_CELL_TIMEOUT (30 s per cell), GRADER_PROCESSES (64).
 c.SandboxGrade.course_root = ROOT
+c.RecordProgress.course_root = ROOT
 # Deleted test cells come back from the gradebook, so they score 0 rather
 # than stopping the student's whole notebook from being graded.
 c.OverwriteCells.add_missing_cells = True
@@ -84,6 +85,7 @@ c.Autograde.autograde_preprocessors = [
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,
+    plugins.RecordProgress,  # last: this notebook's grades are saved
 ]
 
 # --- feedback -------------------------------------------------------------------
@@ -102,6 +104,19 @@ c.GenerateFeedback.preprocessors = [
 from grader.zip_names import LmsFileNames  # noqa: E402
 
 c.ZipCollectApp.collector_plugin = LmsFileNames
+
+# --- grades export -------------------------------------------------------------
+# grades.csv gains a status column: "not submitted" (empty score, not 0), "needs hand
+# grading" (written answers not graded yet) or "graded" (grader/export.py).
+from grader.export import StatusCsvExport  # noqa: E402
+
+c.ExportApp.plugin_class = StatusCsvExport
+
+# --- late submissions -------------------------------------------------------------
+# A due date is set per assignment (make duedate ASSIGNMENT=... DUE="2026-12-10 17:00 UTC");
+# a submission after it is late. NBGRADER_LATE_PENALTY chooses the penalty: "none"
+# (default: late is shown, not penalised) or "zero" (a late submission scores 0).
+c.LateSubmissionPlugin.penalty_method = os.environ.get("NBGRADER_LATE_PENALTY", "none")
 
 # --- logging --------------------------------------------------------------------
 # Errors only: nbgrader warns for every test cell with hidden tests (its checksum

@@ -9,10 +9,11 @@ Usage (from the course root, normally through `make autograde ASSIGNMENT=... JOB
 2. The students are split into N groups and N `nbgrader autograde` processes grade them
    at once (N = the number of cores by default). Each notebook runs in a bubblewrap
    sandbox (grader.sandbox); the trusted grader decides every score (grader.grade).
-3. Resumable: a run writes autograded/.<assignment>.run.json first. If a run is
+3. Resumable: a run writes autograded/.<assignment>.run.json first, and a line to
+   autograded/.<assignment>.done for each notebook whose grades are saved. If a run is
    killed, the next one grades only the students it had not finished (or whose
    submission changed since), and the table says which grades come from the
-   interrupted run. A run that finishes removes the file, so the next run grades
+   interrupted run. A run that finishes removes both files, so the next run grades
    everyone again.
 4. Cells already graded by hand keep their hand grade and stay graded.
 5. A table of scores follows (late penalties included); exit status 1 if any student
@@ -86,43 +87,59 @@ def nbgrader(root, *args):
 
 
 class Run:
-    """The progress file of one autograde run: which students it set out to grade."""
+    """The progress of one autograde run: which students it set out to grade, which are done.
+
+    ``autograded/.<assignment>.run.json`` holds when the run started and a digest of each
+    submission; ``autograded/.<assignment>.done`` gets one line per graded notebook,
+    appended by the RecordProgress preprocessor once its grades are in the gradebook.
+    """
 
     def __init__(self, root, assignment):
         self.path = root / "autograded" / f".{assignment}.run.json"
-        self.root, self.assignment = root, assignment
-
-    def load(self):
-        try:
-            return json.loads(self.path.read_text())
-        except (OSError, ValueError):
-            return None
+        self.done_path = done_file(root, assignment)
+        self.notebooks = sorted(p.stem for p in (root / "source" / assignment).glob("*.ipynb"))
 
     def start(self, digests):
         """Begin (or resume) a run; return (started, {student: finished time} resumed)."""
-        previous = self.load()
+        try:
+            previous = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            previous = None
         if previous and previous.get("digests"):
             started = previous["started"]
             resumed = {s: t for s in digests
                        if previous["digests"].get(s) == digests[s]
-                       and (t := self.finished(s, started)) is not None}
+                       and (t := self.finished(s)) is not None}
         else:
             started, resumed = time.time(), {}
+            self.done_path.unlink(missing_ok=True)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps({"started": started, "digests": digests}))
         return started, resumed
 
-    def finished(self, student, since):
-        """When ``student`` was graded by the run started at ``since`` (None if not)."""
-        folder = self.root / "autograded" / student / self.assignment
-        notebooks = list(folder.glob("*.ipynb"))
-        if not notebooks:
+    def finished(self, student):
+        """When every notebook of ``student`` was graded in this run (None if not yet)."""
+        try:
+            lines = self.done_path.read_text().splitlines()
+        except OSError:
             return None
-        done = min(p.stat().st_mtime for p in notebooks)
-        return done if done >= since else None
+        times = {}
+        for line in lines:
+            parts = line.split("\t")
+            if len(parts) == 3 and parts[0] == student:
+                times[parts[1]] = float(parts[2])
+        if any(nb not in times for nb in self.notebooks):
+            return None
+        return max(times.values())
 
     def finish(self):
         self.path.unlink(missing_ok=True)
+        self.done_path.unlink(missing_ok=True)
+
+
+def done_file(root, assignment):
+    """The file RecordProgress appends "student<TAB>notebook<TAB>time" lines to."""
+    return Path(root) / "autograded" / f".{assignment}.done"
 
 
 def grade(root, assignment, students, jobs, everyone):
@@ -225,7 +242,7 @@ def report(root, assignment, students, unreadable, resumed, run, started):
             student, (0.0, float("nan"), 0.0, 0.0, False))
         if student in resumed:
             status = f"graded {_clock(resumed[student])} by the interrupted run"
-        elif run.finished(student, started) is not None:
+        elif run.finished(student) is not None:
             status = "graded now"
         else:
             status = "NOT GRADED"

@@ -2,6 +2,7 @@
 
 SandboxGrade   autograding in the sandbox, scores decided by the trusted grader
                (instead of nbgrader's Execute).
+RecordProgress notes each graded notebook, so a killed autograde run can resume.
 RestoreCells   test cells a student deleted come back from the gradebook even
                when the cells around them were deleted too.
 HideTestCode   feedback without test code: each autograder test cell shows its
@@ -12,6 +13,7 @@ HideTestCode   feedback without test code: each autograder test cell shows its
 
 import os
 import re
+import time
 
 from nbformat.v4 import new_output
 from nbgrader import utils as nbgrader_utils
@@ -66,6 +68,22 @@ class SandboxGrade(NbGraderPreprocessor):
                 cell.execution_count = None
         if problem:
             self.log.warning("%s: %s", notebook, problem)
+        return nb, resources
+
+
+class RecordProgress(NbGraderPreprocessor):
+    """Last autograde step: note that this student's notebook is graded (for resuming)."""
+
+    course_root = Unicode("", help="The course root, holding autograded/.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from grader.autograde import done_file
+        info = resources["nbgrader"]
+        path = done_file(self.course_root or os.getcwd(), info["assignment"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        line = f"{info['student']}\t{info['notebook']}\t{time.time()}\n"
+        with open(path, "a") as progress:  # one short append: safe with parallel jobs
+            progress.write(line)
         return nb, resources
 
 

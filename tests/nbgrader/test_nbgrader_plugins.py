@@ -67,10 +67,12 @@ def test_every_configured_option_is_a_trait_of_nbgrader_0_9(config):
     from nbgrader.converters import Autograde, GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange.default import Exchange
-    from nbgrader.apps import ZipCollectApp
+    from nbgrader.apps import ExportApp, ZipCollectApp
+    from nbgrader.plugins import LateSubmissionPlugin
     from nbgrader.preprocessors import OverwriteCells
-    classes = [CourseDirectory, Exchange, plugins.SandboxGrade, OverwriteCells,
-               Autograde, GenerateFeedback, ZipCollectApp, NbGraderApp, NbGrader]
+    classes = [CourseDirectory, Exchange, plugins.SandboxGrade, plugins.RecordProgress,
+               OverwriteCells, Autograde, GenerateFeedback, ZipCollectApp, ExportApp,
+               LateSubmissionPlugin, NbGraderApp, NbGrader]
     traits = {cls.__name__: cls.class_trait_names(config=True) for cls in classes}
     traits["Application"] = NbGraderApp.class_trait_names(config=True)
     for section, values in config.items():
