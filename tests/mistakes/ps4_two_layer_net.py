@@ -19,6 +19,13 @@ MISTAKES = [
          replace='z1 = X @ params["W1"]',
          rejected_by=["ps4_test_forward", "ps4_test_backward_output",
                       "ps4_test_backward_hidden"]),
+    dict(name="forward borrows the stated network from utils.checks",
+         cell="ps4_forward",
+         find='y_hat = sigmoid(a1 @ params["W2"] + params["b2"])',
+         replace="from utils.checks.ps4_two_layer_net import net_output\n"
+                 "    y_hat = net_output(X, params)",
+         rejected_by=["ps4_test_forward", "ps4_test_backward_output",
+                      "ps4_test_backward_hidden", "ps4_test_train"]),
     dict(name="L2 penalty without the factor 1/2",
          cell="ps4_loss",
          find="penalty = 0.5 * reg * (",
@@ -192,9 +199,20 @@ MISTAKES = [
          cell="ps4_train",
          find='params = {"W1": rng.normal(0.0, 1.0 / np.sqrt(d), size=(d, hidden_dim)),\n'
               '              "b1": np.zeros(hidden_dim),\n'
-              '              "W2": rng.normal(0.0, 1.0 / np.sqrt(hidden_dim), size=(hidden_dim, 1)),',
+              '              "W2": rng.normal(0.0, 1.0 / np.sqrt(hidden_dim), '
+              'size=(hidden_dim, 1)),',
          replace='params = {"W1": np.zeros((d, hidden_dim)),\n'
                  '              "b1": np.zeros(hidden_dim),\n'
                  '              "W2": np.zeros((hidden_dim, 1)),',
+         rejected_by=["ps4_test_train"]),
+    dict(name="initial weights of scale 0.01: the tanh layer stays nearly linear for 1000 epochs",
+         cell="ps4_train",
+         find='params = {"W1": rng.normal(0.0, 1.0 / np.sqrt(d), size=(d, hidden_dim)),\n'
+              '              "b1": np.zeros(hidden_dim),\n'
+              '              "W2": rng.normal(0.0, 1.0 / np.sqrt(hidden_dim), '
+              'size=(hidden_dim, 1)),',
+         replace='params = {"W1": rng.normal(0.0, 0.01, size=(d, hidden_dim)),\n'
+                 '              "b1": np.zeros(hidden_dim),\n'
+                 '              "W2": rng.normal(0.0, 0.01, size=(hidden_dim, 1)),',
          rejected_by=["ps4_test_train"]),
 ]

@@ -6,9 +6,11 @@ the notebook states it: the forward pass and the loss. Every expected gradient i
 measured numerically from that loss, never computed by a backward pass.
 """
 
+import types
+
 import numpy as np
 
-from utils.checks.core import Check, Mistake, arr, at_least, close, probe
+from utils.checks.core import Check, Mistake, arr, at_least, close, decode, probe
 
 MASKED = {
     "utils.layers": "utils.layers is not available while ps4 is graded: write the forward "
@@ -29,13 +31,19 @@ STAGED_NAMES = ("xhat", "var", "mu", "x", "gamma", "beta")
 # ---------------------------------------------------------------------------
 
 def net_output(X, params):
-    """y_hat (N, 1) of the tanh/sigmoid network; X (N, D), params W1 (D, H), b1 (H,), W2 (H, 1), b2 (1,)."""
+    """y_hat (N, 1) of the tanh/sigmoid network.
+
+    X (N, D); params W1 (D, H), b1 (H,), W2 (H, 1), b2 (1,).
+    """
     hidden = np.tanh(X @ params["W1"] + params["b1"])
     return 1.0 / (1.0 + np.exp(-(hidden @ params["W2"] + params["b2"])))
 
 
 def net_loss(y_hat, y, params, reg):
-    """Mean binary cross-entropy of y_hat (N, 1) against y (N, 1) plus (reg / 2)(|W1|^2 + |W2|^2)."""
+    """Mean binary cross-entropy of y_hat (N, 1) against y (N, 1) plus the L2 penalty.
+
+    The penalty is (reg / 2) times the sum of squares of W1 and W2 (not the biases).
+    """
     data = -np.mean(y * np.log(y_hat) + (1.0 - y) * np.log(1.0 - y_hat))
     return float(data + 0.5 * reg * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2)))
 
@@ -89,7 +97,52 @@ def _numerical_bn(x, gamma, beta, eps, dout):
 # Probes (run inside the sandbox on the student's code)
 # ---------------------------------------------------------------------------
 
+def _mentions_checks(code):
+    """True if a code object (or one nested in it) imports or names utils.checks."""
+    words = list(code.co_names) + [c for c in code.co_consts if isinstance(c, str)]
+    if any("utils.checks" in w for w in words) or {"utils", "checks"} <= set(code.co_names):
+        return True
+    return any(_mentions_checks(c) for c in code.co_consts if isinstance(c, types.CodeType))
+
+
+def _names(code):
+    """Every global name a code object (or one nested in it) refers to."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names(const)
+    return names
+
+
+def _own_code_only(ns, name):
+    """Raise ImportError if ns[name], or a global it uses, comes from utils.checks.
+
+    The checks' helpers compute the stated forward passes; an answer must not borrow
+    them. Follows the global names the function uses, transitively.
+    """
+    seen, todo = set(), [name]
+    while todo:
+        key = todo.pop()
+        if key in seen or key not in ns:
+            continue
+        seen.add(key)
+        value = ns[key]
+        if isinstance(value, types.ModuleType):
+            origin = value.__name__
+        elif isinstance(value, types.FunctionType):
+            origin = getattr(value, "__module__", "") or ""
+            if _mentions_checks(value.__code__):
+                origin = "utils.checks"
+            todo.extend(_names(value.__code__))
+        else:
+            continue
+        if str(origin).startswith("utils.checks"):
+            raise ImportError(f"{name} uses utils.checks ({key!r}); your answers must be your "
+                              f"own code")
+
+
 def _student(ns, name):
+    _own_code_only(ns, name)
     if name not in ns:
         raise NameError(f"name {name!r} is not defined - run the cell that defines it")
     return ns[name]
@@ -128,7 +181,7 @@ def _numgrad_case(case, params):
     if case == "exp3":       # params w (any shape)
         return lambda: float(np.sum(np.exp(3.0 * params["w"])))
     if case == "net":        # params W1, b1, W2, b2 and fixed data
-        rng = np.random.default_rng(params.pop("data_seed"))
+        rng = np.random.default_rng(int(params.pop("data_seed")))
         d = params["W1"].shape[0]
         X, y = rng.normal(size=(6, d)), rng.integers(0, 2, size=(6, 1)).astype(float)
         return lambda: net_loss(net_output(X, params), y, params, 0.1)
@@ -197,13 +250,14 @@ def bn_compact_probe(ns, x, gamma, beta, eps, dout):
     numerical_gradient raises instead: the compact form must stand on its own.
     """
     cache = _bn_cache(ns, x, gamma, beta, eps)
+    compact = _student(ns, "batchnorm_backward_compact")
     targets = [ns.get(name) for name in ("batchnorm_backward_staged", "numerical_gradient")]
     swapped = {key: value for key, value in ns.items()
                if callable(value) and any(value is t for t in targets if t is not None)}
     try:
         for key in swapped:
             ns[key] = _forbidden(key)
-        result = _student(ns, "batchnorm_backward_compact")(dout.copy(), cache)
+        result = compact(dout.copy(), cache)
     finally:
         ns.update(swapped)
     if not isinstance(result, tuple) or len(result) != 3:
@@ -275,6 +329,7 @@ def close_or_shape(key=None, rtol=1e-6, atol=1e-9, mistakes=(), batch_size=None,
         message = inner(got, want, ctx)
         if message is None:
             return None
+        got, want = decode(got), decode(want)
         value = got.get(key) if key is not None and isinstance(got, dict) else got
         try:
             shape = np.shape(np.array(value, dtype=float))
@@ -310,19 +365,28 @@ def unchanged(tol=1e-12):
 
 
 def agree(rtol=1e-6, atol=1e-9):
-    """Judge for bn_agree_probe: the staged and the compact dx are equal."""
+    """Judge for bn_agree_probe: the compact dx must be right; the sentence compares the two.
+
+    want: {"staged": dx, "compact": dx} expected. A wrong staged dx alone does not fail
+    this check (the staged pass has its own test cell); it only changes the sentence.
+    """
     def judge(got, want, ctx):
+        got, want = decode(got), decode(want)
         try:
             staged = np.array(got["staged"], dtype=float)
             compact = np.array(got["compact"], dtype=float)
+            right = np.array(want["compact"], dtype=float)
         except (TypeError, ValueError, KeyError):
             return f"{ctx.label}: expected two arrays dx"
-        if staged.shape != compact.shape:
-            return (f"{ctx.label}: the staged dx has shape {staged.shape} and the compact dx "
-                    f"{compact.shape}")
-        if not np.allclose(compact, staged, rtol=rtol, atol=atol):
-            return f"{ctx.label}: the staged and the compact dx differ - one of them is wrong"
-        return None
+        if compact.shape == right.shape and np.allclose(compact, right, rtol=rtol, atol=atol):
+            return None
+        if staged.shape == right.shape and np.allclose(staged, right, rtol=rtol, atol=atol):
+            return (f"{ctx.label}: your compact dx differs from your staged dx, which is right "
+                    f"- recheck the simplification")
+        if staged.shape == compact.shape and np.allclose(staged, compact, rtol=rtol, atol=atol):
+            return (f"{ctx.label}: your staged and compact dx agree with each other but both "
+                    f"are wrong - the slip is in a step they share")
+        return f"{ctx.label}: your staged and compact dx differ, and the compact one is wrong"
     return judge
 
 
@@ -330,35 +394,46 @@ def agree(rtol=1e-6, atol=1e-9):
 # Mistakes that can be written from the expected value and the inputs alone
 # ---------------------------------------------------------------------------
 
-def _penalty_grad(name):
-    return lambda params, reg: reg * params[name]
+def slip_of_want(sentence, wrong, key=None):
+    """A Mistake whose ``wrong(want, *args)`` receives the expected value as a float array.
+
+    key: the entry of a dict-valued expectation that the judged value is (core hands a
+    Mistake either the whole expected value or that entry).
+    """
+    def mistake(want, *args, **kwargs):
+        want = decode(want)
+        if isinstance(want, dict) and key is not None:
+            want = want[key]
+        return wrong(np.array(want, dtype=float), *args, **kwargs)
+    return Mistake(sentence, mistake)
 
 
 def dropped_mean(name):
     """Mistake: the data term of d<name> is N times too large (no 1/N), the penalty term right."""
     def wrong(want, X, y, params, reg):
         return (want - reg * params[name]) * X.shape[0] + reg * params[name]
-    return Mistake(f"the data term of d{name} is N times too large - the loss is a mean over "
-                   f"the N examples", wrong)
+    return slip_of_want(f"the data term of d{name} is N times too large - the loss is a mean "
+                        f"over the N examples", wrong, key=name)
 
 
 def penalty_missing(name):
     """Mistake: d<name> has no reg * <name> term."""
-    return Mistake(f"d{name} is missing the gradient of the L2 penalty",
-                   lambda want, X, y, params, reg: want - reg * params[name])
+    return slip_of_want(f"d{name} is missing the gradient of the L2 penalty",
+                        lambda want, X, y, params, reg: want - reg * params[name], key=name)
 
 
 def penalty_doubled(name):
     """Mistake: d<name> has 2 * reg * <name> instead of reg * <name>."""
-    return Mistake(f"the penalty's gradient in d{name} is twice too large - the penalty is "
-                   f"(reg / 2) times the sum of squares",
-                   lambda want, X, y, params, reg: want + reg * params[name])
+    return slip_of_want(f"the penalty's gradient in d{name} is twice too large - the penalty "
+                        f"is (reg / 2) times the sum of squares",
+                        lambda want, X, y, params, reg: want + reg * params[name], key=name)
 
 
 def penalty_on_bias(name):
     """Mistake: a penalty gradient reg * b on a bias."""
-    return Mistake(f"d{name} has a penalty term, but the L2 penalty covers the weights only",
-                   lambda want, X, y, params, reg: want + reg * params[name])
+    return slip_of_want(f"d{name} has a penalty term, but the L2 penalty covers the weights "
+                        f"only", lambda want, X, y, params, reg: want + reg * params[name],
+                        key=name)
 
 
 def data_sign(name):
@@ -366,20 +441,30 @@ def data_sign(name):
     def wrong(want, X, y, params, reg):
         penalty = reg * params[name] if name.startswith("W") else 0.0
         return -(want - penalty) + penalty
-    return Mistake(f"the data term of d{name} has the wrong sign - the output error is "
-                   f"y_hat - y", wrong)
+    return slip_of_want(f"the data term of d{name} has the wrong sign - the output error is "
+                        f"y_hat - y", wrong, key=name)
+
+
+def transposed_data(name):
+    """Mistake: the data term of a square d<name> is transposed (the penalty term is not)."""
+    def wrong(want, X, y, params, reg):
+        return (want - reg * params[name]).T + reg * params[name]
+    return slip_of_want(f"the data term of d{name} is transposed - let the shapes decide the "
+                        f"order of the factors", wrong, key=name)
 
 
 def weight_mistakes(name):
     """The slips every weight gradient is checked against."""
-    return [dropped_mean(name), penalty_missing(name), penalty_doubled(name), data_sign(name)]
+    return [dropped_mean(name), penalty_missing(name), penalty_doubled(name), data_sign(name),
+            transposed_data(name)]
 
 
 def bias_mistakes(name):
     """The slips every bias gradient is checked against."""
     return [penalty_on_bias(name), data_sign(name),
-            Mistake(f"d{name} is N times too large - the loss is a mean over the N examples",
-                    lambda want, X, y, params, reg: want * X.shape[0])]
+            slip_of_want(f"d{name} is N times too large - the loss is a mean over the N "
+                         f"examples", lambda want, X, y, params, reg: want * X.shape[0],
+                         key=name)]
 
 
 def bias_axis_shape(X, y, params, reg):
@@ -392,16 +477,16 @@ def loss_mistakes():
     def penalty(params, reg):
         return 0.5 * reg * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
     return [
-        Mistake("the L2 penalty is missing", lambda want, y_hat, y, params, reg:
-                want - penalty(params, reg)),
-        Mistake("the L2 penalty is twice too large - it is (reg / 2) times the sum of "
-                "squares", lambda want, y_hat, y, params, reg: want + penalty(params, reg)),
-        Mistake("the cross-entropy is summed over the batch; the loss is its mean",
-                lambda want, y_hat, y, params, reg:
-                (want - penalty(params, reg)) * y.shape[0] + penalty(params, reg)),
-        Mistake("the penalty includes the biases; it covers the weights W1 and W2 only",
-                lambda want, y_hat, y, params, reg: want + 0.5 * reg * (
-                    np.sum(params["b1"] ** 2) + np.sum(params["b2"] ** 2))),
+        slip_of_want("the L2 penalty is missing",
+                     lambda want, y_hat, y, params, reg: want - penalty(params, reg)),
+        slip_of_want("the L2 penalty is twice too large - it is (reg / 2) times the sum of "
+                     "squares", lambda want, y_hat, y, params, reg: want + penalty(params, reg)),
+        slip_of_want("the cross-entropy is summed over the batch; the loss is its mean",
+                     lambda want, y_hat, y, params, reg:
+                     (want - penalty(params, reg)) * y.shape[0] + penalty(params, reg)),
+        slip_of_want("the penalty includes the biases; it covers the weights W1 and W2 only",
+                     lambda want, y_hat, y, params, reg: want + 0.5 * reg * (
+                         np.sum(params["b1"] ** 2) + np.sum(params["b2"] ** 2))),
     ]
 
 
@@ -440,33 +525,189 @@ _BN_BETA = np.array([0.1, 0.2, -0.3])
 _BN_DOUT = _RNG.normal(size=(5, 3))
 _BN_ARGS = (arr(_BN_X), arr(_BN_GAMMA), arr(_BN_BETA), 1e-5, arr(_BN_DOUT))
 
+# One sentence per known slip; the grader's hidden checks use the same sentences.
+SLIP_SENTENCES = {
+    "tanh_from_z": "tanh' was evaluated at Z1 as 1 - Z1**2; it is 1 - tanh(Z1)**2, computed "
+                   "from the activation A1 = tanh(Z1)",
+    "sigmoid_local": "the hidden layer used the sigmoid's derivative A1 * (1 - A1); the hidden "
+                     "activation is tanh",
+    "tanh_squared_wrong": "tanh' was written (1 - A1)**2; it is 1 - A1**2",
+    "ddof1": "the variance was divided by N - 1 (unbiased); batch normalization divides by N",
+    "eps_outside": "eps was added outside the square root; it belongs inside, sqrt(var + eps)",
+    "var_not_std": "x - mu was divided by the variance; divide by sqrt(var + eps)",
+    "axis1": "each row was normalized (axis=1); batch normalization normalizes each column "
+             "over the batch (axis=0)",
+    "no_mean_path": "the path through the mean mu is missing: every x_nd also moves mu_d, "
+                    "which every row of the column uses",
+    "no_var_path": "the path through the variance is missing: every x_nd also moves var_d",
+    "ddof1_backward": "the variance's derivative used N - 1; the variance divides by N",
+    "eps_outside_backward": "eps sits outside the square root; s = sqrt(var + eps)",
+    "compact_no_sum": "the term with the column sum of dout (the path through mu) is missing",
+    "compact_no_xhat_sum": "the term with the column sum of dout * xhat (the path through the "
+                           "variance) is missing",
+}
+
+HIDDEN_LAYER_SLIPS = ("tanh_from_z", "sigmoid_local", "tanh_squared_wrong")
+BN_FORWARD_SLIPS = ("ddof1", "eps_outside", "var_not_std", "axis1")
+BN_BACKWARD_SLIPS = ("no_mean_path", "no_var_path", "ddof1_backward", "eps_outside_backward",
+                     "compact_no_sum", "compact_no_xhat_sum")
+
+# What those slips give at the visible inputs above, written out as numbers (a slip's
+# value would otherwise need a backward pass here). The grader recomputes them from its
+# private reference and refuses to grade ps4 if they no longer match.
+VISIBLE_SLIPS = {'W1': {'tanh_from_z': [[-0.044640472887576, -1.29884841316908, -4.978743783915021,
+                         -0.179568170312747, -0.660619345331035],
+                        [0.138500092821609, 0.620772691629978, 0.200601142022032,
+                         -0.101641895660708, -2.55540055848345],
+                        [0.201070881435686, 1.669722909065292, 2.676384908693185,
+                         0.076810278123928, -0.360742331635723]],
+        'sigmoid_local': [[-0.317565945259604, -0.457049604017555, -0.696979392664831,
+                           -0.137732660798828, 0.159646912820651],
+                          [-0.151676856398957, 0.360175243142391, 0.208861728338624,
+                           -0.097433201296665, -0.103251957847926],
+                          [0.193484693349905, 0.400631712978696, 0.877236744467474,
+                           0.069949849684205, 0.099954348130922]],
+        'tanh_squared_wrong': [[0.773786468434665, 0.900475345698314, 1.649822126288254,
+                                0.138628333768035, -1.029384229768719],
+                               [-0.074427556231108, -0.653822450066765, -0.612780962621758,
+                                -0.074185729229219, -0.174998837545432],
+                               [-0.20082897591792, -0.476510753295467, -2.174346376693814,
+                                -0.031501034271417, 0.515962835031312]]},
+ 'b1': {'tanh_from_z': [-0.170612735597963, 0.573657059853772, -1.505069593634919,
+                        -0.087442770185726, 1.007922983987487],
+        'sigmoid_local': [-0.189505505091594, -0.383953020861529, 0.590970117412582,
+                          -0.045896834948217, 0.185471227634084],
+        'tanh_squared_wrong': [0.363693742250379, 0.780778679628942, -1.172298111631818,
+                               0.081680989451162, -0.472200423647433]},
+ 'bn_out': {'ddof1': [[2.706541688380849, 0.995359247243718, -0.22269077185829],
+                      [-0.777424947425995, 0.111124492114144, -1.247389595772486],
+                      [-0.90561475327186, -0.06038028304548, -0.659302424596876],
+                      [-0.546985967890565, 0.286858739251915, -0.306465351233998],
+                      [0.023483980207572, -0.332962195564295, 0.935848143461651]],
+            'eps_outside': [[3.01419527274327, 1.089255725919129, -0.213566146087232],
+                            [-0.880988581680508, 0.100632255731791, -1.359207754207238],
+                            [-1.024308800910133, -0.0911195895654, -0.701710041926476],
+                            [-0.623350582713729, 0.297112885144106, -0.307228441383864],
+                            [0.014452692561101, -0.395881277229625, 1.08171238360481]],
+            'var_not_std': [[6.610063487302415, 3.553431592069673, -0.224635134291627],
+                            [-2.091444755535251, -0.174721155174226, -1.223562314294813],
+                            [-2.411609891662404, -0.89782776794597, -0.650265804346155],
+                            [-1.515903457495734, 0.566217959072096, -0.306302744694522],
+                            [-0.091105382609025, -2.047100628021572, 0.904765997627118]],
+            'axis1': [[0.515458166221019, 0.869754571108123, 0.550029625121786],
+                      [-0.011283272682563, 0.792965271975299, 0.708095513924512],
+                      [-0.644361843800939, 0.64936935924576, 0.815983958153716],
+                      [-0.494846619466414, 0.688660047330505, 0.799107606110895],
+                      [-0.767358806078064, 0.61428397867308, 0.825445729118562]]},
+ 'bn_x': {'no_mean_path': [[1.818580454322732, -0.418619791465548, -0.567674320422761],
+                           [-0.165400428137432, -1.21379455832781, 0.556837702950672],
+                           [3.378356302151248, 2.399757500573738, 0.481394221480196],
+                           [2.18285547687118, -3.162976415348232, 1.257176988212333],
+                           [0.996972924659473, -2.109872988171925, 0.608902806209584]],
+          'no_var_path': [[-3.038618289538898, -0.499848587530174, -1.080717238942211],
+                          [-0.725451627278655, -0.202925197197394, 0.649732232435296],
+                          [2.976415259343706, 3.62244849370337, 0.226533848363387],
+                          [1.338579312731341, -2.369152410489856, 0.79367267913583],
+                          [-0.550924655257495, -0.550522298485945, -0.589221520992302]],
+          'ddof1_backward': [[0.98003895782134, 0.728063970735553, -1.023572940400405],
+                             [-2.078228810818927, -0.340135335425469, -0.05054527902799],
+                             [1.426000380386333, 3.220461315476274, -0.039050034848108],
+                             [0.341083335439339, -2.235055853377882, 0.788893715873953],
+                             [-0.668893862828086, -1.373334097408475, 0.324274538402549]],
+          'eps_outside_backward': [[0.176324771080995, 0.482563198960744, -1.034997159659229],
+                                   [-1.807683753738665, -0.312711085062129, 0.089515293317551],
+                                   [1.736081410476659, 3.30094751877306, 0.014068762409507],
+                                   [0.540579772969012, -2.26194354667745, 0.789845661680367],
+                                   [-0.645302200788, -1.208856085994225, 0.141567442251803]],
+          'compact_no_sum': [[1.818580454322733, -0.418619791465548, -0.567674320422761],
+                             [-0.165400428137431, -1.21379455832781, 0.556837702950672],
+                             [3.378356302151248, 2.399757500573737, 0.481394221480196],
+                             [2.182855476871181, -3.162976415348232, 1.257176988212333],
+                             [0.996972924659473, -2.109872988171925, 0.608902806209583]],
+          'compact_no_xhat_sum': [[-3.038618289538898, -0.499848587530174, -1.080717238942211],
+                                  [-0.725451627278655, -0.202925197197394, 0.649732232435296],
+                                  [2.976415259343706, 3.62244849370337, 0.226533848363387],
+                                  [1.338579312731342, -2.369152410489856, 0.793672679135829],
+                                  [-0.550924655257494, -0.550522298485945, -0.589221520992302]]}}
+
+
+def visible_slip(key, slip):
+    """Mistake ``slip`` at the visible input ``key`` ("W1", "b1", "bn_out", "bn_x")."""
+    return Mistake(SLIP_SENTENCES[slip],
+                   lambda want, *args, **kwargs: np.array(VISIBLE_SLIPS[key][slip]))
+
+
 MOONS = {"kind": "moons", "n_samples": 200, "noise": 0.15, "seed": 0}
+MOONS_240 = {"kind": "moons", "n_samples": 240, "noise": 0.15, "seed": 11}
 TRAIN_RECIPE = {"hidden_dim": 8, "lr": 1.0, "epochs": 1000, "reg": 1e-3}
 
 
-def _expected_loss(y_hat, y, params, reg):
-    return net_loss(y_hat, y, params, reg)
+def _expected_numgrad(case, params):
+    """The exact gradient of the visible case sum(A**3) + sum(A @ b)."""
+    return {"grads": {"A": 3 * params["A"] ** 2 + params["b"], "b": params["A"].sum(axis=0)},
+            "changed": 0.0, "replaced": 0.0}
 
+
+def _expected_bn(x, gamma, beta, eps, dout):
+    return _numerical_bn(x, gamma, beta, eps, dout)
+
+
+def _expected_agree(x, gamma, beta, eps, dout):
+    dx = _numerical_bn(x, gamma, beta, eps, dout)["x"]
+    return {"staged": dx, "compact": dx}
+
+
+ONE_SIDED = ("this is the one-sided difference (f(w + h) - f(w)) / h; use the central "
+             "difference, a step h on each side")
+
+
+def _one_sided_cubic(want, case, params, h=1e-5):
+    """What (f(A + h) - f(A)) / h gives for the gradient of A in the case "cubic"."""
+    A = params["A"]
+    return 3 * A ** 2 + 3 * A * h + h ** 2 + params["b"]
+
+
+def _grads_key(name, mistakes=()):
+    """close() on got["grads"][name]: numgrad_probe nests its gradients."""
+    inner = close(rtol=1e-6, atol=1e-8, mistakes=list(mistakes) + [slip_of_want(
+        "every entry is 0: f never saw the perturbed value - change the array inside "
+        "params in place, not a copy of it", lambda want, *a: np.zeros_like(want))])
+
+    def judge(got, want, ctx):
+        if not isinstance(got, dict) or not isinstance(got.get("grads"), dict) \
+                or name not in got["grads"]:
+            return f"{ctx.label}: expected a gradient for {name!r}"
+        return inner(got["grads"][name], want["grads"][name], ctx)
+    return judge
+
+
+def _bn_judge(name, **kw):
+    mistakes = [visible_slip("bn_x", s) for s in BN_BACKWARD_SLIPS] if name == "x" else []
+    return close_or_shape(key=name, rtol=1e-5, atol=1e-8, mistakes=mistakes, shapes=[(
+        lambda x, gamma, beta, eps, dout: x.shape,
+        f"d{name} must be summed over the batch (axis=0), one number per feature")], **kw)
+
+
+_CUBIC = ("cubic", {"A": arr(_A), "b": arr(_B)})
+_LOG_EVERYWHERE = Mistake("every example used log(y_hat); a label 0 needs log(1 - y_hat)",
+                          lambda want, *a: -(np.log(0.9) + np.log(0.2) + np.log(0.6)
+                                             + np.log(0.3)) / 4)
 
 CHECKS = {
     "ps4_test_forward": [
         Check("y_hat of forward for N = 4, D = 3, H = 5", forward_probe,
-              (arr(_X), _arrays(_P)), expect=lambda X, params: net_output(X, params),
+              (arr(_X), _arrays(_P)), expect=net_output,
               judge=close_or_shape(rtol=1e-9, shapes=[(
-                  lambda X, params: (X.shape[0],),
-                  "expected (N, 1) - keep y_hat a column")])),
+                  lambda X, params: (X.shape[0],), "expected (N, 1) - keep y_hat a column")])),
     ],
     "ps4_test_loss": [
         Check("loss of four predictions with reg = 0", loss_probe,
               (arr(_YHAT), arr(_Y_LOSS), _arrays(_P), 0.0),
               expect=lambda y_hat, y, params, reg:
               -(np.log(0.9) + np.log(0.8) + np.log(0.4) + np.log(0.3)) / 4,
-              judge=close(rtol=1e-9, batch_size=4, mistakes=[Mistake(
-                  "every example used log(y_hat); a label 0 needs log(1 - y_hat)",
-                  lambda want, *a: -(np.log(0.9) + np.log(0.2) + np.log(0.6)
-                                     + np.log(0.3)) / 4)])),
+              judge=close(rtol=1e-9, batch_size=4, mistakes=[_LOG_EVERYWHERE])),
         Check("loss of four predictions with reg = 0.1", loss_probe,
-              (arr(_YHAT), arr(_Y_LOSS), _arrays(_P), _REG), expect=_expected_loss,
+              (arr(_YHAT), arr(_Y_LOSS), _arrays(_P), _REG), expect=net_loss,
               judge=close(rtol=1e-9, mistakes=loss_mistakes())),
     ],
     "ps4_test_backward_output": [
@@ -485,80 +726,50 @@ CHECKS = {
         Check("dW1 for N = 4, D = 3, H = 5, reg = 0.1", backward_probe, _NET_ARGS,
               expect=_numerical_params,
               judge=close_or_shape(key="W1", rtol=1e-5, atol=1e-8,
-                                   mistakes=weight_mistakes("W1"))),
+                                   mistakes=weight_mistakes("W1") + [
+                                       visible_slip("W1", s) for s in HIDDEN_LAYER_SLIPS])),
         Check("db1 for N = 4, D = 3, H = 5, reg = 0.1", backward_probe, _NET_ARGS,
               expect=_numerical_params,
               judge=close_or_shape(key="b1", rtol=1e-5, atol=1e-8,
-                                   mistakes=bias_mistakes("b1"), shapes=[(
+                                   mistakes=bias_mistakes("b1") + [
+                                       visible_slip("b1", s) for s in HIDDEN_LAYER_SLIPS],
+                                   shapes=[(
                                        bias_axis_shape, "db1 was summed over the hidden units "
                                        "(axis=1); sum over the batch (axis=0)")])),
     ],
+    "ps4_test_numerical_gradient": [
+        Check("params after numerical_gradient", numgrad_probe, _CUBIC,
+              expect=_expected_numgrad, judge=unchanged()),
+        Check("numerical_gradient of sum(A**3) + sum(A @ b): the gradient of A", numgrad_probe,
+              _CUBIC, expect=_expected_numgrad,
+              judge=_grads_key("A", [Mistake(ONE_SIDED, _one_sided_cubic)])),
+        Check("numerical_gradient of sum(A**3) + sum(A @ b): the gradient of b", numgrad_probe,
+              _CUBIC, expect=_expected_numgrad, judge=_grads_key("b")),
+    ],
+    "ps4_test_bn_forward": [
+        Check("batchnorm_forward of a 5 x 3 batch", bn_forward_probe, _BN_ARGS[:4],
+              expect=_bn_reference_out, judge=close(rtol=1e-9, atol=1e-12, mistakes=[
+                  visible_slip("bn_out", s) for s in BN_FORWARD_SLIPS])),
+    ],
+    "ps4_test_bn_staged": [
+        Check(f"d{name} of batchnorm_backward_staged for a 5 x 3 batch", bn_staged_probe,
+              _BN_ARGS, expect=_expected_bn, judge=_bn_judge(name))
+        for name in ("beta", "gamma", "xhat", "var", "mu", "x")
+    ],
+    "ps4_test_bn_compact": [
+        *[Check(f"d{name} of batchnorm_backward_compact for a 5 x 3 batch", bn_compact_probe,
+                _BN_ARGS, expect=_expected_bn, judge=_bn_judge(name, batch_size=5))
+          for name in ("beta", "gamma", "x")],
+        Check("the staged and the compact dx for a 5 x 3 batch", bn_agree_probe, _BN_ARGS,
+              expect=_expected_agree, judge=agree(rtol=1e-5, atol=1e-8)),
+    ],
+    "ps4_test_train": [
+        Check(f"train on make_moons(n_samples={data['n_samples']}, noise=0.15, "
+              f"seed={data['seed']}) with seed {seed}", train_probe,
+              (data, TRAIN_RECIPE["hidden_dim"], TRAIN_RECIPE["lr"], TRAIN_RECIPE["epochs"],
+               TRAIN_RECIPE["reg"], seed),
+              expect=lambda *a: None,
+              judge=at_least(0.95, key="accuracy", what="training accuracy"))
+        for data, seed in ((MOONS, 0), (MOONS, 1), (MOONS_240, 0))
+    ],
 }
-
-
-def _grads_key(name):
-    """close() on got["grads"][name]: numgrad_probe nests its gradients."""
-    def judge(got, want, ctx):
-        if not isinstance(got, dict) or not isinstance(got.get("grads"), dict) \
-                or name not in got["grads"]:
-            return f"{ctx.label}: expected a gradient for {name!r}"
-        return close(rtol=1e-6, atol=1e-8, mistakes=[Mistake(
-            "every entry is 0: f never saw the perturbed value - change the array inside "
-            "params in place, not a copy of it", lambda want, *a: np.zeros_like(want))])(
-            got["grads"][name], want["grads"][name], ctx)
-    return judge
-
-
-CHECKS["ps4_test_numerical_gradient"] = [
-    Check("numerical_gradient of sum(A**3) + sum(A @ b): the gradient of A", numgrad_probe,
-          ("cubic", {"A": arr(_A), "b": arr(_B)}),
-          expect=lambda case, params: {"grads": {"A": 3 * params["A"] ** 2 + params["b"],
-                                                 "b": params["A"].sum(axis=0)}},
-          judge=_grads_key("A")),
-    Check("numerical_gradient of sum(A**3) + sum(A @ b): the gradient of b", numgrad_probe,
-          ("cubic", {"A": arr(_A), "b": arr(_B)}),
-          expect=lambda case, params: {"grads": {"A": 3 * params["A"] ** 2 + params["b"],
-                                                 "b": params["A"].sum(axis=0)}},
-          judge=_grads_key("b")),
-    Check("params after numerical_gradient", numgrad_probe,
-          ("cubic", {"A": arr(_A), "b": arr(_B)}),
-          expect=lambda case, params: {"changed": 0.0, "replaced": 0.0}, judge=unchanged()),
-]
-
-CHECKS["ps4_test_bn_forward"] = [
-    Check("batchnorm_forward of a 5 x 3 batch", bn_forward_probe, _BN_ARGS[:4],
-          expect=_bn_reference_out, judge=close(rtol=1e-9, atol=1e-12)),
-]
-
-_BN_EXPECT = lambda x, gamma, beta, eps, dout: _numerical_bn(x, gamma, beta, eps, dout)
-
-
-def _bn_judge(name, **kw):
-    return close_or_shape(key=name, rtol=1e-5, atol=1e-8, shapes=[(
-        lambda x, gamma, beta, eps, dout: x.shape,
-        f"d{name} must be summed over the batch (axis=0), one number per feature")], **kw)
-
-
-CHECKS["ps4_test_bn_staged"] = [
-    Check(f"d{name} of batchnorm_backward_staged for a 5 x 3 batch", bn_staged_probe, _BN_ARGS,
-          expect=_BN_EXPECT, judge=_bn_judge(name))
-    for name in ("beta", "gamma", "xhat", "var", "mu", "x")
-]
-
-CHECKS["ps4_test_bn_compact"] = [
-    Check(f"d{name} of batchnorm_backward_compact for a 5 x 3 batch", bn_compact_probe,
-          _BN_ARGS, expect=_BN_EXPECT, judge=_bn_judge(name, batch_size=5))
-    for name in ("beta", "gamma", "x")
-] + [
-    Check("the staged and the compact dx for a 5 x 3 batch", bn_agree_probe, _BN_ARGS,
-          expect=lambda *a: None, judge=agree()),
-]
-
-CHECKS["ps4_test_train"] = [
-    Check(f"train on make_moons(200, noise=0.15, seed=0) with seed {seed}", train_probe,
-          (MOONS, TRAIN_RECIPE["hidden_dim"], TRAIN_RECIPE["lr"], TRAIN_RECIPE["epochs"],
-           TRAIN_RECIPE["reg"], seed),
-          expect=lambda *a: None, judge=at_least(0.95, key="accuracy",
-                                                 what="training accuracy"))
-    for seed in (0, 1)
-]
