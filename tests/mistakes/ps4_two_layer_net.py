@@ -6,42 +6,26 @@ notebook must give 0 points on every test cell named in ``rejected_by``.
 """
 
 MISTAKES = [
-    # Part 1: forward pass and loss
+    # Part 1: the forward pass (not graded itself; every later part runs on it)
     dict(name="sigmoid hidden layer where the network has tanh",
          cell="ps4_forward",
          find="a1 = np.tanh(z1)",
          replace="a1 = sigmoid(z1)",
-         rejected_by=["ps4_test_forward", "ps4_test_backward_output",
+         rejected_by=["ps4_test_backward_output",
                       "ps4_test_backward_hidden"]),
     dict(name="hidden bias left out of the forward pass",
          cell="ps4_forward",
          find='z1 = X @ params["W1"] + params["b1"]',
          replace='z1 = X @ params["W1"]',
-         rejected_by=["ps4_test_forward", "ps4_test_backward_output",
+         rejected_by=["ps4_test_backward_output",
                       "ps4_test_backward_hidden"]),
     dict(name="forward borrows the stated network from utils.checks",
          cell="ps4_forward",
          find='y_hat = sigmoid(a1 @ params["W2"] + params["b2"])',
          replace="from utils.checks.ps4_two_layer_net import net_output\n"
                  "    y_hat = net_output(X, params)",
-         rejected_by=["ps4_test_forward", "ps4_test_backward_output",
+         rejected_by=["ps4_test_backward_output",
                       "ps4_test_backward_hidden", "ps4_test_train"]),
-    dict(name="L2 penalty without the factor 1/2",
-         cell="ps4_loss",
-         find="penalty = 0.5 * reg * (",
-         replace="penalty = reg * (",
-         rejected_by=["ps4_test_loss"]),
-    dict(name="cross-entropy summed over the batch instead of averaged",
-         cell="ps4_loss",
-         find="data = -np.mean(",
-         replace="data = -np.sum(",
-         rejected_by=["ps4_test_loss"]),
-    dict(name="biases included in the L2 penalty",
-         cell="ps4_loss",
-         find='np.sum(params["W2"] ** 2))',
-         replace='np.sum(params["W2"] ** 2) + np.sum(params["b1"] ** 2)'
-                 ' + np.sum(params["b2"] ** 2))',
-         rejected_by=["ps4_test_loss"]),
     # Part 2: backward pass
     dict(name="bias gradient db1 summed over the hidden units (axis=1) instead of the batch",
          cell="ps4_backward",
