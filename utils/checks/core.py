@@ -294,9 +294,10 @@ def close(rtol=1e-6, atol=1e-9, key=None, mistakes=(), batch_size=None):
             return f"{name} is {g.item():.8g}; expected {w.item():.8g}"
         if ctx.hidden:
             return f"{name} is wrong at {len(bad)} of {g.size} entries: {where}{more}"
-        pairs = "; ".join(f"{_index(i, g.shape)}: got {g.flat[i]:.6g}, "
-                          f"expected {w.flat[i]:.6g}" for i in shown[:4])
-        return f"{name} is wrong at {len(bad)} of {g.size} entries ({pairs}{more})"
+        first = shown[0]
+        return (f"{name} is wrong at {len(bad)} of {g.size} entries: {where}{more} "
+                f"(at {_index(first, g.shape)}: got {g.flat[first]:.6g}, "
+                f"expected {w.flat[first]:.6g})")
     return judge
 
 
