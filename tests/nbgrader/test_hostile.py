@@ -215,9 +215,18 @@ def test_nothing_reaches_the_network(attacked):
     assert attacked["received"] == []
 
 
-def test_no_feedback_or_grade_text_carries_attacker_text(attacked):
+def test_student_text_reaches_grades_only_as_one_short_line(attacked):
+    """A student's own error is shown in their graded notebook as one line of at most 160
+    characters; test cells show only what the grader wrote; grades.csv is the grader's."""
     root = attacked["root"]
-    text = "".join(p.read_text() for p in (root / "autograded").rglob("*.ipynb"))
-    assert "LEAKED-MARKER LEAKED-MARKER LEAKED-MARKER" not in text  # cut to one short line
-    grades = (root / "grades.csv").read_text()
-    assert "s,15" not in grades
+    for path in (root / "autograded").rglob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                if output.output_type == "error":
+                    assert "\n" not in output.evalue and len(output.evalue) <= 160, path
+                    assert output.traceback == [f"{output.ename}: {output.evalue}"], path
+                if nbkit.is_test(cell):
+                    assert output.output_type in ("error", "stream"), path
+                    assert "LEAKED-MARKER" not in str(output), path
+    assert "s,15" not in (root / "grades.csv").read_text()
