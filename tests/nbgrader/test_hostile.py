@@ -95,7 +95,7 @@ ATTACKS = {
         "import signal\nfor s in (signal.SIGINT, signal.SIGALRM, signal.SIGTERM):\n"
         "    signal.signal(s, signal.SIG_IGN)\nwhile True:\n    pass"),
 }
-HONEST = ["honest_a", "honest_b"]
+HONEST = ["honest_a", "honest_b", "honest_noisy"]  # the last one also writes to stderr
 
 
 def _hash_tree(root, folders):
@@ -154,7 +154,12 @@ def attacked(tmp_path_factory):
     release = nbkit.read(root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     source = nbkit.read(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     for student in HONEST:
-        nbkit.submit(root, student, ASSIGNMENT, nbkit.perfect_submission(release, source))
+        nb = nbkit.perfect_submission(release, source)
+        if student == "honest_noisy":
+            nb.cells.insert(2, nbformat.v4.new_code_cell(
+                "import sys, warnings\nprint('a warning', file=sys.stderr)\n"
+                "warnings.warn('deprecated')"))
+        nbkit.submit(root, student, ASSIGNMENT, nb)
     nbkit.submit(root, "blank", ASSIGNMENT, release)
     server, received = _listener()
     names, site = _site_packages_listing()
@@ -197,7 +202,7 @@ def test_attacker_scores_what_a_blank_notebook_scores(attacked, name):
 def test_honest_students_keep_their_exact_scores(attacked):
     scores = attacked["scores"]
     full = 12.0  # ps1's autograded points (the 3 written points wait for hand grading)
-    assert [sum(v for v in scores[s].values() if v) for s in HONEST] == [full, full], scores
+    assert [sum(v for v in scores[s].values() if v) for s in HONEST] == [full] * 3, scores
 
 
 def test_course_files_venv_and_other_submissions_are_unchanged(attacked):
