@@ -13,13 +13,10 @@ import math
 import numpy as np
 
 from utils.checks.core import Check, Mistake, close
-from utils.checks.ps2_computational_graphs import (FORK_STEP, RDIV_ORDER, RSUB_ORDER,
-                                                   STEP_MISTAKES, expect_chain, expect_expr,
-                                                   expect_mlp, expect_step, graph_backward,
-                                                   hand_chain, hand_graph, hinge_probe,
-                                                   judged, accuracy_judge, local_step,
-                                                   mlp_probe, parameter_count, path_sums,
-                                                   recipe_accuracy, train_probe)
+from utils.checks.ps2_computational_graphs import (
+    FORK_STEP, RDIV_ORDER, RSUB_ORDER, STEP_MISTAKES, accuracy_judge, data_label, expect_chain,
+    expect_expr, expect_mlp, expect_step, graph_backward, hand_chain, hand_graph, hinge_probe,
+    judged, local_step, mlp_probe, parameter_count, path_sums, recipe_accuracy, train_probe)
 
 TIGHT = dict(rtol=1e-10, atol=1e-12)
 _RNG = np.random.default_rng(20_602)
@@ -70,15 +67,15 @@ def _relu_wrong_side(q):
 RELU_MISTAKES = [
     Mistake("relu passes the gradient on the wrong side: it passes it where the input is "
             "negative and blocks it where it is positive", _scaled(_relu_wrong_side)),
-    Mistake("relu passes a gradient at an input of exactly 0; by the contract it passes none "
-            "where its input is <= 0", _scaled(lambda q: [float(_leaf(q) >= 0)])),
+    Mistake("relu passes a gradient at an input of exactly 0, where the contract takes its "
+            "derivative to be 0", _scaled(lambda q: [float(_leaf(q) >= 0)])),
 ]
 
 
 def _step(label, expr, point, upstream, start=0.0, mistakes=(), expect=None, tol=TIGHT):
     args = (expr, point, upstream, start)
     where = "a hidden point"
-    return [Check(f"({label}).data at {where}", local_step, args, expect=expect,
+    return [Check(f"{data_label(label)} at {where}", local_step, args, expect=expect,
                   judge=judged("data", **tol)),
             Check(f"the gradients after one _backward() of {label} at {where}, with an "
                   f"upstream gradient other than 1" + (" and parents' grads already nonzero"
@@ -224,7 +221,7 @@ DIV_SQUARE = Mistake("the gradient of the divisor is missing a square: it is div
 
 def _through(label, expr, point, mistakes=(), expect=None, tol=TIGHT):
     args = (expr, point)
-    return [Check(f"({label}).data at a hidden point", graph_backward, args, expect=expect,
+    return [Check(f"{data_label(label)} at a hidden point", graph_backward, args, expect=expect,
                   judge=judged("data", mistakes, **tol)),
             Check(f"the gradients of {label} at a hidden point", graph_backward, args,
                   expect=expect, judge=judged("grads", mistakes, **tol))]
@@ -245,6 +242,8 @@ DERIVED = [
     *_through("a / a", "a / a", {"a": 1.3}),
     *_through("a - a", "a - a", {"a": -0.6}),
     *_through("(a - b) / (a + b)", "(a - b) / (a + b)", {"a": 1.2, "b": 0.5}),
+    *_through("a / b + a", "a / b + a", {"a": 0.9, "b": -1.7}, [DIV_SIGN, DIV_SQUARE]),
+    *_through("(a / b) * (a + 2)", "(a / b) * (a + 2)", {"a": -0.8, "b": 2.6}),
     *_through("1 / (1 + a * a) - b / 2", "1 / (1 + a * a) - b / 2", {"a": -0.7, "b": 1.9}),
     *_through("(2 - a) * (a / 3) - 1 / b", "(2 - a) * (a / 3) - 1 / b", {"a": 0.4, "b": -1.6}),
     # against central differences rather than the solution
