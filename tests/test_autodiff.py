@@ -170,7 +170,9 @@ def test_random_expressions_match_autograd(ops, x, y):
     if not math.isfinite(expected) or abs(expected) > 1e12:
         return  # repeated squaring overflows; the oracle has nothing to say there
     assert out.data == pytest.approx(expected, rel=1e-9, abs=1e-12)
-    with np.errstate(over="ignore"):  # autograd's tanh' uses cosh, which overflows first
-        oracle = (grad(f, 0)(x, y), grad(f, 1)(x, y))
+    with np.errstate(over="ignore", invalid="ignore"):  # autograd's tanh' uses cosh and its
+        oracle = (grad(f, 0)(x, y), grad(f, 1)(x, y))  # sigmoid exp(-z): both overflow first
     for got, want in zip((vx.grad, vy.grad), oracle):
+        if not math.isfinite(float(want)):
+            continue  # the oracle overflowed; central differences cover these (test above)
         assert got == pytest.approx(float(want), rel=1e-9, abs=1e-9)

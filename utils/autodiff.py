@@ -12,27 +12,37 @@ applies the chain rule at every node, accumulating into ``.grad``.
 
 import math
 import numbers
+import operator
 
 from utils import derivatives as d
 from utils.validation import check_number, describe
 
 
-def postorder(root, inputs_of, key=id):
+def postorder(root, inputs_of, key=None):
     """Every node reachable from ``root``, each after all of its inputs.
 
     ``inputs_of(node)`` gives a node's inputs (visited left to right) and
-    ``key(node)`` its identity. Iterative depth-first search, so graphs of any
-    depth work without recursion. Returns a list ending with ``root``.
+    ``key(node)`` its identity; without ``key`` the node itself is its identity
+    (Values compare and hash by identity). Iterative depth-first search, so
+    graphs of any depth work without recursion. Returns a list ending with ``root``.
     """
-    order, seen, stack = [], set(), [(root, False)]
+    order, seen = [], {root if key is None else key(root)}
+    stack = [(root, iter(inputs_of(root)))]  # each node on the path, with its inputs to go
     while stack:
-        node, done = stack.pop()
-        if done:
+        node, inputs = stack[-1]
+        for child in inputs:
+            child_key = child if key is None else key(child)
+            if child_key not in seen:  # go down into the first input not yet visited
+                seen.add(child_key)
+                grandchildren = inputs_of(child)
+                if not grandchildren:  # a leaf is done at once
+                    order.append(child)
+                    continue
+                stack.append((child, iter(grandchildren)))
+                break
+        else:  # every input visited: the node itself comes next
+            stack.pop()
             order.append(node)
-        elif key(node) not in seen:
-            seen.add(key(node))
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(inputs_of(node)))
     return order
 
 
@@ -52,7 +62,7 @@ class Value:
     __slots__ = ("data", "grad", "op", "inputs", "label", "_local_grads")
 
     def __init__(self, data, label="", *, op="", inputs=(), local_grads=()):
-        self.data = check_number("Value", "data", data)
+        self.data = data if type(data) is float else check_number("Value", "data", data)
         self.grad = 0.0
         self.label = label
         self.op = op
@@ -64,9 +74,13 @@ class Value:
         return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
 
     # ---- building the graph -------------------------------------------------
+    # The operations make their nodes with _node (below the class): the same node
+    # as Value(data, op=..., inputs=..., local_grads=...), minus the checks.
     @staticmethod
     def _lift(other, op):
         """Return ``other`` as a Value, wrapping plain numbers as constants."""
+        if type(other) is float or type(other) is int:
+            return _node(float(other), "", (), ())
         if isinstance(other, Value):
             return other
         if isinstance(other, numbers.Real) and not isinstance(other, bool):
@@ -74,25 +88,28 @@ class Value:
         raise TypeError(f"Value.{op}: cannot combine a Value with {describe(other)}; "
                         f"use a number or another Value")
 
-    def _binary(self, other, op, data, grads):
-        return Value(data, op=op, inputs=(self, other), local_grads=grads)
-
     def __add__(self, other):
-        other = self._lift(other, "__add__")
-        return self._binary(other, "+", self.data + other.data,
-                            d.add_grads(self.data, other.data))
+        if not isinstance(other, Value):
+            other = self._lift(other, "__add__")
+        # d.add_grads(x, y) is (1, 1) as NumPy arrays; for two floats, written out:
+        return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
 
     def __mul__(self, other):
-        other = self._lift(other, "__mul__")
-        return self._binary(other, "*", self.data * other.data,
-                            d.multiply_grads(self.data, other.data))
+        if not isinstance(other, Value):
+            other = self._lift(other, "__mul__")
+        return _node(self.data * other.data, "*", (self, other),
+                     d.multiply_grads(self.data, other.data))
 
     def __pow__(self, p):
-        p = check_number("Value.__pow__", "the exponent", p)
+        if type(p) is not float:
+            p = check_number("Value.__pow__", "the exponent", p)
         if self.data == 0 and p < 1:
             raise ValueError(f"Value.__pow__: 0 ** {p:g} has no finite derivative")
-        return Value(self.data ** p, op=f"**{p:g}", inputs=(self,),
-                     local_grads=(d.power_grad(self.data, p),))
+        out = self.data ** p
+        if type(out) is not float:  # a negative number to a fractional power is complex
+            check_number("Value", "data", out)
+        op = _POWER_OPS.get(p) or f"**{p:g}"
+        return _node(out, op, (self,), (d.power_grad(self.data, p),))
 
     def __neg__(self):
         return self * -1.0
@@ -106,7 +123,7 @@ class Value:
         other = self._lift(other, "__truediv__")
         if other.data == 0:
             raise ZeroDivisionError("Value.__truediv__: division by a Value whose data is 0")
-        return self * other ** -1
+        return self * other ** -1.0
 
     def __radd__(self, other):
         return self._lift(other, "__radd__") + self
@@ -121,7 +138,7 @@ class Value:
         return self._lift(other, "__rtruediv__") / self
 
     def _unary(self, op, data, grad):
-        return Value(data, op=op, inputs=(self,), local_grads=(grad,))
+        return _node(data, op, (self,), (float(grad),))
 
     def exp(self):
         """e ** self."""
@@ -146,7 +163,8 @@ class Value:
 
     def relu(self):
         """max(0, self)."""
-        return self._unary("relu", float(d.relu(self.data)), d.relu_grad(self.data))
+        x = self.data  # d.relu(x) and d.relu_grad(x) written out for a float
+        return _node(0.0 if x <= 0 else x, "relu", (self,), (1.0 if x > 0 else 0.0,))
 
     @property
     def local_grads(self):
@@ -156,7 +174,7 @@ class Value:
     # ---- backpropagation ----------------------------------------------------
     def topological_order(self):
         """Return every node this Value depends on, inputs before outputs."""
-        return postorder(self, lambda node: node.inputs)
+        return postorder(self, _inputs)
 
     def backward(self):
         """Set ``.grad`` of every node in the graph to d self / d node.
@@ -169,5 +187,24 @@ class Value:
             node.grad = 0.0
         self.grad = 1.0
         for node in reversed(order):
-            for child, local in zip(node.inputs, node._local_grads):
-                child.grad += local * node.grad
+            if node.inputs:  # a leaf has no one to pass its gradient to
+                upstream = node.grad
+                for i, child in enumerate(node.inputs):
+                    child.grad += node._local_grads[i] * upstream
+
+
+_inputs = operator.attrgetter("inputs")  # postorder's inputs_of for Values
+# The op of the commonest powers, made once (formatting a float takes longer than the node)
+_POWER_OPS = {p: f"**{p:g}" for p in (-2.0, -1.0, 0.5, 2.0, 3.0)}
+
+_new_value = object.__new__
+
+
+def _node(data, op, inputs, local_grads):
+    """The node ``Value(data, op=op, inputs=inputs, local_grads=local_grads)``
+    without checking its arguments: the operations of Value pass a float and
+    tuples. (A graph is mostly such nodes; the checks would double its cost.)"""
+    node = _new_value(Value)
+    node.data, node.grad, node.label = data, 0.0, ""
+    node.op, node.inputs, node._local_grads = op, inputs, local_grads
+    return node

@@ -222,3 +222,10 @@ def load_mistakes(path):
 def catalogue_path(name):
     """Mistake catalogue of assignment ``name``."""
     return ROOT / "tests" / "mistakes" / f"{name}.py"
+
+
+def make_args(venv=ROOT / ".venv"):
+    """Arguments that make a copy of the course use this checkout's venv as it is: the
+    install stamps count as up to date, so make never re-installs (and never points the
+    editable install at the copy)."""
+    return [f"VENV={venv}", "-o", f"{venv}/.installed", "-o", f"{venv}/.installed-test"]

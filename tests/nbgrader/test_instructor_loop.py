@@ -18,7 +18,7 @@ WRITTEN = "ps1_written_finite_differences"
 
 
 def _make(root, *args, env=None):
-    return subprocess.run(["make", "-s", *args, f"VENV={nbkit.ROOT / '.venv'}"], cwd=root,
+    return subprocess.run(["make", "-s", *args, *nbkit.make_args()], cwd=root,
                           capture_output=True, text=True, timeout=900,
                           env={**os.environ, **nbkit.environment(), **(env or {})})
 

@@ -46,8 +46,8 @@ def test_release_submit_collect_through_the_exchange(course, tmp_path):
 
 def _make(course, *args):
     """Run a Makefile target of the real Makefile in the course copy, with this venv."""
-    return subprocess.run(["make", "-s", *args,
-                           f"VENV={nbkit.ROOT / '.venv'}"], cwd=course, capture_output=True,
+    return subprocess.run(["make", "-s", *args, *nbkit.make_args()], cwd=course,
+                          capture_output=True,
                           text=True, timeout=600)
 
 
