@@ -9,7 +9,9 @@ once on the solution notebook in ``source/``. A test cell earns its points only 
 of its checks pass; its feedback is the first failing check's sentence.
 """
 
+import hashlib
 import importlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,8 +89,32 @@ class AssignmentGrader:
                 for grade_id in [nbgrader_meta(cell)["grade_id"]]
                 for k, (check, hidden) in enumerate(self.checks_of(grade_id))]
 
+    def _cache(self, notebook):
+        """(path, key) of the on-disk expected values of ``notebook``: the key hashes the
+        solution notebook and every file the checks come from, so any edit recomputes them."""
+        import utils.checks
+        import utils.checks.core
+        h = hashlib.sha256()
+        sources = [self.root / "source" / self.assignment / f"{notebook}.ipynb",
+                   Path(utils.checks.core.__file__), Path(importlib.import_module(
+                       f"utils.checks.{self.assignment}").__file__),
+                   Path(importlib.import_module(f"grader.hidden.{self.assignment}").__file__)]
+        for path in sources:
+            h.update(path.read_bytes())
+        return self.root / "autograded" / f".{self.assignment}.{notebook}.expected.json", h.hexdigest()
+
     def expected(self, notebook):
-        """{(grade_id, k): expected data} for the source notebook; its solution runs once."""
+        """{(grade_id, k): expected data} for the source notebook; its solution runs once,
+        and its values are kept in autograded/ for later runs until a file they depend on
+        changes."""
+        if notebook not in self._solution:
+            path, key = self._cache(notebook)
+            try:
+                stored = json.loads(path.read_text())
+                if stored["key"] == key:
+                    self._solution[notebook] = {(g, k): v for g, k, v in stored["wants"]}
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
         if notebook not in self._solution:
             source = nbformat.read(self.root / "source" / self.assignment / f"{notebook}.ipynb",
                                    as_version=4)
@@ -105,6 +131,9 @@ class AssignmentGrader:
                                        f"solution cells that raised: {errors}")
                 wants[grade_id, k] = outcome["value"]
             self._solution[notebook] = wants
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"key": key, "wants": [[g, k, v] for (g, k), v
+                                                              in wants.items()]}))
         return self._solution[notebook]
 
     def grade(self, nb, notebook):
