@@ -40,7 +40,7 @@ $(STAMP): pyproject.toml
 
 # The test tools and PyTorch (an optional extra for students) on top of the course.
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --disable-pip-version-check "$(TORCH_SPEC)" -e ".[test,torch]"
+	$(BIN)/python -m pip install --disable-pip-version-check "$(TORCH_SPEC)" -e ".[test,torch,hub]"
 	touch $@
 
 lab: $(STAMP) ## start JupyterLab at the first lecture (PORT=8888)
@@ -56,9 +56,10 @@ test: $(TEST_STAMP) ## run unit tests, nbval on course/ and source/, and the bro
 	@test -n "$(COURSE_NOTEBOOKS)" || { echo "error: no notebooks in course/"; exit 1; }
 	@test -n "$(SOURCE_NOTEBOOKS)" || { echo "error: no notebooks in source/*/"; exit 1; }
 	@rc=0; \
-	$(BIN)/pytest -n 2 --dist loadfile --durations=10 -m "not browser" $(NBVAL) --ignore-glob='tests/*.ipynb' \
+	$(BIN)/pytest -n 2 --dist loadfile --durations=10 -m "not browser and not hub" $(NBVAL) --ignore-glob='tests/*.ipynb' \
 		tests $(COURSE_NOTEBOOKS) $(SOURCE_NOTEBOOKS) || rc=1; \
 	$(BIN)/pytest -m browser tests/browser || rc=1; \
+	$(BIN)/pytest -m hub tests/hub || rc=1; \
 	exit $$rc
 
 execute: $(STAMP) ## re-run every course notebook in place, storing outputs
@@ -174,3 +175,53 @@ duedate: $(STAMP) ## set the due date of ASSIGNMENT: DUE="2026-12-10 17:00:00 UT
 grades: $(STAMP) ## export every student's scores to grades.csv
 	$(NBGRADER) export --to=grades.csv
 	@echo "wrote grades.csv"
+
+# ---------------------------------------------------------------------------
+# A class on JupyterHub, one machine (hub/; README "Running a class"). As root:
+#   make hub-user NAME=alice                 (prints alice's password)
+#   make hub-user NAME=prof ROLE=instructor
+#   make hub                                 (http://127.0.0.1:8000; HUB_IP=0.0.0.0 for others)
+# Everything the hub writes is under HUB_STATE (hub/settings.py lists its folders).
+# Other settings (environment or make variables): HUB_API_PORT, HUB_PROXY_API_PORT,
+# HUB_STUDENT_GROUP, HUB_INSTRUCTOR_GROUP, HUB_STUDENT_MEM/CPU, HUB_INSTRUCTOR_MEM/CPU,
+# HUB_PIDS, HUB_IDLE_TIMEOUT, HUB_ADMINS, HUB_SSL_CERT/HUB_SSL_KEY.
+# ---------------------------------------------------------------------------
+HUB_STATE ?= /srv/backprop-hub
+HUB_IP    ?= 127.0.0.1
+HUB_PORT  ?= 8000
+export HUB_STATE HUB_IP HUB_PORT
+# configurable-http-proxy, the hub's proxy, from npm into the state folder
+CHP_SPEC  ?= configurable-http-proxy@5
+HUB_PROXY := $(HUB_STATE)/node/node_modules/.bin/configurable-http-proxy
+HUB_STAMP := $(VENV)/.installed-hub
+
+.PHONY: hub hub-setup hub-user hub-user-remove hub-users hub-unlock
+
+$(HUB_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --disable-pip-version-check -e ".[hub]"
+	touch $@
+
+$(HUB_PROXY):
+	@command -v npm >/dev/null || { echo "error: npm is missing (apt-get install nodejs npm)"; exit 1; }
+	npm install --prefix "$(HUB_STATE)/node" --no-audit --no-fund --loglevel=error "$(CHP_SPEC)"
+
+hub-setup: $(HUB_STAMP) $(HUB_PROXY) ## lay out HUB_STATE for the hub and lock the checkout (root)
+	$(BIN)/python -m hub.prepare
+
+hub: hub-setup ## start JupyterHub for the class at http://HUB_IP:HUB_PORT (root; Ctrl-C stops it)
+	cd "$(HUB_STATE)/hub" && exec "$(CURDIR)/$(BIN)/jupyterhub" -f "$(CURDIR)/hub/jupyterhub_config.py"
+
+hub-user: $(HUB_STAMP) ## add a hub account: NAME=... [ROLE=instructor] [PASSWORD=...] [EXISTING=1]
+	@test -n "$(NAME)" || { echo "usage: make hub-user NAME=<unix name> [ROLE=instructor]"; exit 2; }
+	$(BIN)/python -m hub.users add "$(NAME)" $(if $(filter instructor,$(ROLE)),--instructor) \
+		$(if $(PASSWORD),--password="$(PASSWORD)") $(if $(EXISTING),--existing)
+
+hub-user-remove: $(HUB_STAMP) ## remove a hub account and its home: NAME=...
+	@test -n "$(NAME)" || { echo "usage: make hub-user-remove NAME=<unix name>"; exit 2; }
+	$(BIN)/python -m hub.users remove "$(NAME)"
+
+hub-users: $(HUB_STAMP) ## list the hub's students and instructors
+	$(BIN)/python -m hub.users list
+
+hub-unlock: ## give the checkout back the permissions it had before make hub-setup
+	$(BIN)/python -m hub.prepare --unlock

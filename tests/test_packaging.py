@@ -26,7 +26,8 @@ def _parse(spec: str) -> tuple[str, str]:
 def pyproject_packages() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    specs = project["dependencies"] + extras["test"] + extras["torch"]
+    specs = (project["dependencies"] + extras["test"] + extras["torch"] + extras["bench"]
+             + extras["hub"])
     return dict(_parse(s) for s in specs)
 
 
