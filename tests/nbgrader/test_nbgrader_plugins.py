@@ -120,3 +120,11 @@ def test_lms_file_names_latest_attempt_and_later_zip_win(tmp_path):
                    "1-a/s7_99_ps1_chain_rule-1.ipynb": ("s7", "ps1_chain_rule.ipynb"),
                    "1-a/readme.txt": None,
                    "2-b/alice_ps1_chain_rule.ipynb": ("alice", "ps1_chain_rule.ipynb")}
+
+
+def test_autograde_without_bubblewrap_refuses_with_a_sentence_naming_the_fix(monkeypatch):
+    from grader import sandbox
+    monkeypatch.setattr(sandbox, "BWRAP", "/nonexistent/bwrap")
+    with pytest.raises(sandbox.SandboxUnavailable, match="apt-get install bubblewrap.*"
+                                                         "GRADER_UNSANDBOXED=1"):
+        sandbox.check_available()

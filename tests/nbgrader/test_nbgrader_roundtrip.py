@@ -62,6 +62,8 @@ def course(tmp_path_factory):
 def test_autograde_grades_every_readable_submission(course):
     for name in course.names[1:]:
         assert course.first[name].returncode == 0, course.first[name].stderr[-2000:]
+    for run in [*course.first.values(), *course.second.values()]:
+        assert "SAWarning" not in run.stderr, run.stderr[-2000:]
     broken = course.first[course.names[0]]
     assert broken.returncode == 1, "an unreadable notebook must make autograde exit 1"
     assert "submitted/broken/" in broken.stdout and "not a valid notebook" in broken.stdout
