@@ -183,10 +183,15 @@ def _numeric_residual(width, depth, batch, seed, alpha, bound=None, bias=0.0):
 
 
 def _numeric_improvement(width, depth, batch, seed, alpha, bound=None, bias=0.0):
-    plain = _numeric_plain([width] * (depth + 1), batch, seed, bound, bias)["dW"]
-    resid = _numeric_residual(width, depth, batch, seed, alpha, bound, bias)["dW"]
-    r_plain, r_resid = plain[0] / plain[-1], resid[0] / resid[-1]
-    return {"plain": r_plain, "residual": r_resid, "factor": r_resid / r_plain}
+    """expect: first-to-last weight-gradient ratios measured numerically, and their quotient."""
+    ratios = {}
+    for kind, norms in [
+            ("plain", _numeric_plain([width] * (depth + 1), batch, seed, bound, bias)),
+            ("residual", _numeric_residual(width, depth, batch, seed, alpha, bound, bias))]:
+        first, *_, last = norms["dW"]
+        ratios[kind] = first / last
+    ratios["factor"] = ratios["residual"] / ratios["plain"]
+    return ratios
 
 
 # ---------------------------------------------------------------------------

@@ -88,6 +88,10 @@ def run_probes(probes, ns):
 
 def main():
     """Serve one notebook: cells first, probes second (see the module docstring)."""
+    fonts = os.environ.get("MPLCONFIGDIR", "")
+    if fonts and os.path.isdir("/course/matplotlib") and not os.path.exists(fonts):
+        import shutil  # the grader's prebuilt font list; matplotlib wants it writable
+        shutil.copytree("/course/matplotlib", fonts)
     protocol = os.fdopen(os.dup(1), "w")
     commands = os.fdopen(os.dup(0), "r")
     devnull = os.open(os.devnull, os.O_RDWR)
