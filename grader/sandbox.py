@@ -205,19 +205,20 @@ class Sandbox:
         binds += [(str(stub), str(location)) for stub, location in self.package_stubs]
         binds.append((str(self.utils_copy), "/course/utils"))
         binds.append((str(self.font_cache), "/course/matplotlib"))
-        mounts, made = [], {"/"}
+        scratch = str(self.limits.scratch_mb * 1024 * 1024)
+        # The size-capped /tmp and /scratch come first, so that a checkout under /tmp
+        # (a CI clone, a test's copy) is bound on top of them rather than hidden by them.
+        mounts = ["--proc", "/proc", "--dev", "/dev",
+                  "--size", scratch, "--perms", "1777", "--tmpfs", "/tmp",
+                  "--size", scratch, "--perms", "1777", "--tmpfs", "/scratch"]
+        made = {"/", "/tmp", "/scratch"}
         for source, dest in binds:
             for parent in reversed(Path(dest).parents):
                 if str(parent) not in made:  # readable by the sandbox's unprivileged uid
                     mounts += ["--perms", "0755", "--dir", str(parent)]
                     made.add(str(parent))
             mounts += ["--ro-bind", source, dest]
-        scratch = str(self.limits.scratch_mb * 1024 * 1024)
-        return [BWRAP, *mounts,
-                "--proc", "/proc", "--dev", "/dev",
-                "--size", scratch, "--perms", "1777", "--tmpfs", "/tmp",
-                "--size", scratch, "--perms", "1777", "--tmpfs", "/scratch",
-                "--chdir", "/scratch",
+        return [BWRAP, *mounts, "--chdir", "/scratch",
                 *_namespaces(), "--die-with-parent", "--new-session", "--hostname", "sandbox",
                 "--clearenv",
                 "--setenv", "PATH", f"{prefix}/bin:/usr/bin:/bin",
