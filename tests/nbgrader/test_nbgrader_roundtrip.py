@@ -97,11 +97,13 @@ def test_feedback_shows_results_but_no_solution_or_traceback(course):
         page = html.unescape((course.root / "feedback" / "blank" / name / f"{name}.html")
                              .read_text())
         assert "BEGIN SOLUTION" not in page and "most recent call last" not in page
+        given = (course.root / "release" / name / f"{name}.ipynb").read_text()
         for cell in nbkit.read(nbkit.source_notebook(name)).cells:
             if nbkit.is_solution(cell) and cell.cell_type == "code":
                 for line in nbkit.solution_region(cell.source).splitlines():
                     line = line.strip()
-                    if len(line) > 25 and not line.startswith(("#", "raise NotImplementedError")):
+                    if len(line) > 25 and not line.startswith(("#", "raise NotImplementedError")) \
+                            and line not in given:  # the assignment text may quote an idiom
                         assert line not in page, (name, line)
 
 
