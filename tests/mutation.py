@@ -268,3 +268,15 @@ def mutated_notebook(nb, mutant):
             cell.source = mutant.source
             return out
     raise KeyError(mutant.cell)
+
+
+def source_notebook(name):
+    """The source notebook of assignment ``name``; the calling test fails if its test cells
+    are not in the run_checks format."""
+    import nbkit  # tests/nbgrader, put on sys.path by the test files that use this module
+    import pytest
+    nb = nbkit.read(nbkit.source_notebook(name))
+    problem = old_format_problem(nb)
+    if problem:
+        pytest.fail(f"{name}: {problem}")
+    return nb

@@ -46,14 +46,6 @@ SECONDS = 60  # per mutant; a mutant that loops is stopped (and counts as killed
 WORKERS = max(1, int(os.environ.get("MUTATION_WORKERS", "2")))
 
 
-def _source(name):
-    nb = nbkit.read(nbkit.source_notebook(name))
-    problem = mutation.old_format_problem(nb)
-    if problem:
-        pytest.fail(f"{name}: {problem}")
-    return nb
-
-
 def _lost(verdicts, problem):
     """{grade_id: message} of the test cells that lost points (or why nothing ran)."""
     lost = {g: v.message for g, v in verdicts.items() if v.score < v.max_score}
@@ -65,7 +57,7 @@ def _lost(verdicts, problem):
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_graded_tests_kill_small_mutations(name):
     from grader import AssignmentGrader
-    nb = _source(name)
+    nb = mutation.source_notebook(name)
     graded = mutation.graded_solution_cells(nb)
     assert graded, f"{name}: no solution cell is followed by a test cell"
     chosen = mutation.sample(mutation.mutants(nb, graded), SAMPLE, seed=SEED)

@@ -33,14 +33,6 @@ LECTURES = sorted((ROOT / "course").glob("*.ipynb"))
 UTILS = sorted((ROOT / "utils").glob("*.py")) + sorted((ROOT / "utils" / "checks").glob("*.py"))
 
 
-def _source(name):
-    nb = nbkit.read(nbkit.source_notebook(name))
-    problem = mutation.old_format_problem(nb)
-    if problem:
-        pytest.fail(f"{name}: {problem}")
-    return nb
-
-
 # ---------------------------------------------------------------------------
 # 1. Expected values do not appear in lecture outputs
 # ---------------------------------------------------------------------------
@@ -212,7 +204,7 @@ def given_away(checks, printed):
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_expected_values_appear_in_no_lecture_output(printed, name):
-    _source(name)
+    mutation.source_notebook(name)
     checks, dense = expected_numbers(name)
     assert checks, f"{name}: the grader expects no numbers at all"
     assert len(dense) <= 1, f"{name}: more than one check is left out as too dense: {dense}"
@@ -341,7 +333,7 @@ def units():
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_no_solution_is_a_near_copy(units, name):
-    nb = _source(name)
+    nb = mutation.source_notebook(name)
     regions = solution_regions(nb)
     assert regions, f"{name}: no solution region of {MIN_LINES} or more lines"
     copies = []

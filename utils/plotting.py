@@ -261,8 +261,9 @@ def draw_graph(graph, ax=None, show_values=True, show_grads=True, reveal=None, t
 
 
 # ---- functions and training curves --------------------------------------------------
-def _evaluate(f, xs):
-    """f on a grid: vectorised if f accepts arrays, point by point otherwise."""
+def evaluate_on_grid(f, xs):
+    """f at every point of the 1-D grid xs (shape (n,) in, (n,) out): vectorised if f
+    accepts arrays, point by point otherwise."""
     try:
         ys = np.asarray(f(xs), dtype=float)
     except (TypeError, ValueError):
@@ -286,7 +287,7 @@ def plot_function_and_derivative(f, df, x_min, x_max, ax=None, title=None, label
         raise ValueError(f"{func}: x_min must be less than x_max, got {x_min} and {x_max}")
     xs = np.linspace(x_min, x_max, 400)
     ax = _new_axes(ax)
-    ys, dys = _evaluate(f, xs), _evaluate(df, xs)
+    ys, dys = evaluate_on_grid(f, xs), evaluate_on_grid(df, xs)
     ax.plot(xs, ys, label=f"{label}(x)", color=PALETTE[0])
     ax.plot(xs, dys, label=f"{label}'(x)", color=PALETTE[1], linestyle="--")
     ax.axhline(0, color="gray", linewidth=0.6)

@@ -32,7 +32,8 @@ from utils.figures import (BOWL, _draw_descent, _draw_jacobian, _jacobian_limits
 from utils.graph import Circuit, contributions, format_number, forward_order, graph_layout
 from utils.live import Explorer, LiveFigure, wire
 from utils.nets import MultiLayerNet, TwoLayerNet
-from utils.plotting import CLASS_MARKERS, COURSE_RC, GRAD_COLOR, OKABE_ITO, PALETTE
+from utils.plotting import (CLASS_MARKERS, COURSE_RC, GRAD_COLOR, OKABE_ITO, PALETTE,
+                            evaluate_on_grid)
 from utils.validation import (check_array, check_choice, check_int, check_labels,
                               check_number, check_positive, describe)
 
@@ -68,17 +69,6 @@ def _live_figure(figsize, ncols=1, margins=None):
     with mpl.rc_context(COURSE_RC):
         axes = live.figure.subplots(1, ncols)
     return live, np.atleast_1d(axes)
-
-
-def _evaluate(f, xs):
-    """f on a grid: vectorised if f accepts arrays, point by point otherwise."""
-    try:
-        ys = np.asarray(f(xs), dtype=float)
-    except (TypeError, ValueError):
-        ys = None
-    if ys is None or ys.shape != xs.shape:
-        ys = np.array([float(f(x)) for x in xs])
-    return ys
 
 
 def _freeze_limits(ax, xs, ys, pad=0.08):
@@ -174,15 +164,15 @@ def _chain_rule_parts(fig_axes, f, df, g, dg, x_range, f_name, g_name):
     axes = fig_axes
     lo, hi = x_range
     grid = np.linspace(lo, hi, 300)
-    g_vals = _evaluate(g, grid)
+    g_vals = evaluate_on_grid(g, grid)
     finite = g_vals[np.isfinite(g_vals)]
     u_lo, u_hi = (finite.min(), finite.max()) if finite.size else (-1.0, 1.0)
     if u_hi - u_lo < 1e-9:
         u_lo, u_hi = u_lo - 1, u_hi + 1
     u_grid = np.linspace(u_lo, u_hi, 300)
     curves = [(grid, g_vals, f"g(x) = {g_name}", "x"),
-              (u_grid, _evaluate(f, u_grid), f"f(u) = {f_name}", "u"),
-              (grid, _evaluate(f, g_vals), "f(g(x))", "x")]
+              (u_grid, evaluate_on_grid(f, u_grid), f"f(u) = {f_name}", "u"),
+              (grid, evaluate_on_grid(f, g_vals), "f(g(x))", "x")]
     moving = []
     for ax, (xs, ys, label, var) in zip(axes, curves):
         ax.plot(xs, ys, color=PALETTE[0], linewidth=1.8, label=label)
